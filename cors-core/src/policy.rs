@@ -1,0 +1,603 @@
+//! The validated, immutable policy and its evaluation.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::PolicyConfig;
+use crate::decision::{
+    Action, CorsHeader, Decision, Malformed, PolicyValue, Reason, RequestKind, Value, Vary,
+};
+use crate::error::{PolicyError, Problem, ProblemKind};
+use crate::matcher::{OriginMatcher, Predicate};
+use crate::request::{CorsRequest, Field};
+use crate::token;
+
+/// Most empty `Access-Control-Request-Headers` elements tolerated (`a,,b`).
+const MAX_EMPTY_ELEMENTS: usize = 16;
+/// Most `Access-Control-Request-Headers` elements considered; browsers send far fewer.
+const MAX_ELEMENTS: usize = 1024;
+/// Longest configurable header name; longer requested names can only match `*`.
+const MAX_HEADER_NAME: usize = 256;
+
+/// A validated, immutable CORS policy with every header value precomputed.
+///
+/// Cloning is cheap (an `Arc`). Build one from a [`PolicyConfig`] (a policy file) with
+/// [`Policy::new`] or [`Policy::from_file`], in code with [`Policy::builder`], or take
+/// [`Policy::any_origin`] for a public API.
+///
+/// ```
+/// use cors_core::{Action, CorsRequest, Policy};
+///
+/// let policy = Policy::builder()
+///     .allow_origins(["https://app.example.com"])
+///     .allow_methods(["PUT"])
+///     .allow_headers(["content-type"])
+///     .build()?;
+///
+/// let mut req = CorsRequest::new(b"OPTIONS");
+/// req.push_origin(b"https://app.example.com");
+/// req.push_request_method(b"PUT");
+/// req.push_request_headers(b"content-type");
+/// let decision = policy.evaluate(&req);
+/// assert!(decision.is_allowed());
+/// assert_eq!(decision.action(), Action::Respond { status: 204 });
+/// # Ok::<(), cors_core::PolicyError>(())
+/// ```
+#[derive(Clone)]
+pub struct Policy {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: PolicyConfig,
+    origins: OriginMatcher,
+    credentials: bool,
+    methods_any: bool,
+    /// Configured methods, byte-exact (after normalizing the six `fetch()` normalizes).
+    methods: Vec<Box<[u8]>>,
+    headers_any: bool,
+    /// Configured header names, lower-case, sorted.
+    headers: Vec<Box<[u8]>>,
+    private_network: bool,
+    preflight_status: u16,
+    preflight_continue: bool,
+    star: PolicyValue,
+    yes: PolicyValue,
+    expose: Option<PolicyValue>,
+    allow_methods: PolicyValue,
+    allow_headers: Option<PolicyValue>,
+    max_age: Option<PolicyValue>,
+}
+
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Policy")
+            .field("config", &self.inner.config)
+            .field("origins", &self.inner.origins)
+            .finish()
+    }
+}
+
+impl Policy {
+    /// Validates a configuration and builds the policy, or reports every problem.
+    ///
+    /// ```
+    /// let config = cors_core::PolicyConfig {
+    ///     allow_origins: vec!["https://app.example.com".into()],
+    ///     allow_credentials: true,
+    ///     ..Default::default()
+    /// };
+    /// assert!(cors_core::Policy::new(&config).is_ok());
+    /// ```
+    pub fn new(config: &PolicyConfig) -> Result<Self, PolicyError> {
+        Self::compile(config.clone(), None)
+    }
+
+    /// Loads and validates a policy file (TOML, or JSON for `.json`), reporting every problem.
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Self, PolicyError> {
+        Self::new(&PolicyConfig::from_file(path)?)
+    }
+
+    /// Loads and validates a TOML policy, reporting every problem.
+    ///
+    /// ```
+    /// let err = cors_core::Policy::from_toml_str("allow_origins = []\nmax_age = 100000").unwrap_err();
+    /// assert_eq!(err.problems().len(), 2);
+    /// ```
+    pub fn from_toml_str(text: &str) -> Result<Self, PolicyError> {
+        Self::new(&PolicyConfig::from_toml_str(text)?)
+    }
+
+    /// A builder with the same vocabulary as the policy file.
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::default()
+    }
+
+    /// The zero-configuration policy for a public API, like Express's `app.use(cors())`:
+    /// any origin (`*`), methods GET, HEAD, PUT, PATCH, POST and DELETE, any request
+    /// header but Authorization, no credentials.
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::any_origin();
+    /// let mut req = cors_core::CorsRequest::new(b"GET");
+    /// req.push_origin(b"https://anyone.example");
+    /// let d = policy.evaluate(&req);
+    /// assert_eq!(d.header(cors_core::CorsHeader::AllowOrigin).unwrap().as_bytes(), b"*");
+    /// ```
+    pub fn any_origin() -> Self {
+        let config = PolicyConfig {
+            allow_origins: vec!["*".into()],
+            allow_methods: ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"]
+                .map(String::from)
+                .to_vec(),
+            allow_headers: vec!["*".into()],
+            ..PolicyConfig::default()
+        };
+        // This configuration is valid by construction; stay panic-free regardless.
+        Self::compile(config, None).unwrap_or_else(|_| Self::fallback())
+    }
+
+    fn fallback() -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                config: PolicyConfig::default(),
+                origins: OriginMatcher::default(),
+                credentials: false,
+                methods_any: false,
+                methods: Vec::new(),
+                headers_any: false,
+                headers: Vec::new(),
+                private_network: false,
+                preflight_status: 204,
+                preflight_continue: false,
+                star: PolicyValue::new("*".into()),
+                yes: PolicyValue::new("true".into()),
+                expose: None,
+                allow_methods: PolicyValue::new("GET,HEAD,POST".into()),
+                allow_headers: None,
+                max_age: None,
+            }),
+        }
+    }
+
+    /// The configuration this policy was built from.
+    pub fn config(&self) -> &PolicyConfig {
+        &self.inner.config
+    }
+
+    fn compile(config: PolicyConfig, predicate: Option<Predicate>) -> Result<Self, PolicyError> {
+        let (mut problems, patterns) = config.problems(predicate.is_some());
+        if !problems.is_empty() {
+            return Err(PolicyError::new(problems));
+        }
+        let origins = match OriginMatcher::build(&patterns, predicate) {
+            Ok(m) => m,
+            Err(i) => {
+                problems.push(Problem::new(
+                    "allow_origins",
+                    patterns
+                        .get(i)
+                        .and(config.allow_origins.get(i))
+                        .map(String::as_str),
+                    ProblemKind::BadWildcard("is not a valid glob"),
+                ));
+                return Err(PolicyError::new(problems));
+            }
+        };
+
+        let methods_any = config.allow_methods.iter().any(|m| m == "*");
+        let mut methods: Vec<String> = config
+            .allow_methods
+            .iter()
+            .filter(|m| *m != "*")
+            .map(|m| token::normalize_method(m))
+            .collect();
+        let mut listed = vec!["GET".to_owned(), "HEAD".to_owned(), "POST".to_owned()];
+        for m in &methods {
+            if !listed.contains(m) {
+                listed.push(m.clone());
+            }
+        }
+        methods.sort();
+        methods.dedup();
+
+        let headers_any = config.allow_headers.iter().any(|h| h == "*");
+        let mut headers: Vec<String> = config
+            .allow_headers
+            .iter()
+            .filter(|h| *h != "*")
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        let mut joined_headers = Vec::new();
+        for h in &headers {
+            if !joined_headers.contains(h) {
+                joined_headers.push(h.clone());
+            }
+        }
+        headers.sort();
+        headers.dedup();
+        let authorization_listed = headers.iter().any(|h| h == "authorization");
+        let allow_headers = if headers_any {
+            // Without credentials `*` covers every name but Authorization; with
+            // credentials the requested names are echoed instead.
+            (!config.allow_credentials).then(|| {
+                PolicyValue::new(
+                    if authorization_listed {
+                        "*,authorization"
+                    } else {
+                        "*"
+                    }
+                    .into(),
+                )
+            })
+        } else {
+            (!joined_headers.is_empty()).then(|| PolicyValue::new(joined_headers.join(",")))
+        };
+
+        let mut expose: Vec<String> = Vec::new();
+        for h in &config.expose_headers {
+            let h = if h == "*" {
+                "*".to_owned()
+            } else {
+                h.to_ascii_lowercase()
+            };
+            if !expose.contains(&h) {
+                expose.push(h);
+            }
+        }
+
+        Ok(Self {
+            inner: Arc::new(Inner {
+                origins,
+                credentials: config.allow_credentials,
+                methods_any,
+                methods: methods.into_iter().map(|m| m.into_bytes().into()).collect(),
+                headers_any,
+                headers: headers.into_iter().map(|h| h.into_bytes().into()).collect(),
+                private_network: config.allow_private_network,
+                preflight_status: config.preflight_status,
+                preflight_continue: config.preflight_continue,
+                star: PolicyValue::new("*".into()),
+                yes: PolicyValue::new("true".into()),
+                expose: (!expose.is_empty()).then(|| PolicyValue::new(expose.join(","))),
+                allow_methods: PolicyValue::new(listed.join(",")),
+                allow_headers,
+                max_age: config.max_age.map(|m| PolicyValue::new(m.to_string())),
+                config,
+            }),
+        })
+    }
+
+    /// Evaluates a request. Never allocates, never panics.
+    ///
+    /// ```
+    /// use cors_core::{Action, CorsRequest, Policy, Vary};
+    /// let policy = Policy::from_toml_str(r#"allow_origins = ["https://app.example.com"]"#)?;
+    ///
+    /// let mut req = CorsRequest::new(b"GET");
+    /// req.push_origin(b"https://evil.example");
+    /// let d = policy.evaluate(&req);
+    /// assert_eq!(d.reason().unwrap().code(), "origin-not-allowed");
+    /// assert_eq!(d.action(), Action::Forward); // the handler still runs
+    /// assert_eq!(d.headers().len(), 0);
+    /// assert_eq!(d.vary(), Vary::Origin);
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    pub fn evaluate<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
+        let i = &*self.inner;
+        let origin = match req.origin() {
+            Field::Absent => {
+                let vary = if i.origins.allows_any() {
+                    Vary::None
+                } else {
+                    Vary::Origin
+                };
+                return Decision::new(RequestKind::NotCors, Action::Forward, vary);
+            }
+            Field::One(o) => Ok(o),
+            Field::Repeated(_) => Err(Reason::Malformed(Malformed::RepeatedOrigin)),
+        };
+        let origin = origin.and_then(|o| {
+            if i.origins.allows(o) {
+                Ok(o)
+            } else {
+                Err(Reason::OriginNotAllowed { origin: o })
+            }
+        });
+        if req.is_preflight() {
+            self.preflight(req, origin)
+        } else {
+            self.actual(origin)
+        }
+    }
+
+    fn allow_origin<'a>(&'a self, d: &mut Decision<'a>, origin: &'a [u8]) {
+        let i = &*self.inner;
+        let value = if i.origins.allows_any() {
+            Value::Policy(&i.star)
+        } else {
+            Value::Origin(origin)
+        };
+        d.push(CorsHeader::AllowOrigin, value);
+        if i.credentials {
+            d.push(CorsHeader::AllowCredentials, Value::Policy(&i.yes));
+        }
+    }
+
+    fn actual<'a>(&'a self, origin: Result<&'a [u8], Reason<'a>>) -> Decision<'a> {
+        let i = &*self.inner;
+        let vary = if i.origins.allows_any() {
+            Vary::None
+        } else {
+            Vary::Origin
+        };
+        let mut d = Decision::new(RequestKind::Actual, Action::Forward, vary);
+        match origin {
+            Err(reason) => d.rejected(reason),
+            Ok(origin) => {
+                self.allow_origin(&mut d, origin);
+                if let Some(expose) = &i.expose {
+                    d.push(CorsHeader::ExposeHeaders, Value::Policy(expose));
+                }
+                d
+            }
+        }
+    }
+
+    fn preflight<'a>(
+        &'a self,
+        req: &CorsRequest<'a>,
+        origin: Result<&'a [u8], Reason<'a>>,
+    ) -> Decision<'a> {
+        let i = &*self.inner;
+        let checked =
+            origin.and_then(|o| Ok((o, self.check_method(req)?, self.check_headers(req)?)));
+        let (origin, method, any_headers) = match checked {
+            Ok(v) => v,
+            Err(reason) => {
+                return Decision::new(
+                    RequestKind::Preflight,
+                    Action::Respond { status: 403 },
+                    Vary::Preflight,
+                )
+                .rejected(reason);
+            }
+        };
+        let action = if i.preflight_continue {
+            Action::Forward
+        } else {
+            Action::Respond {
+                status: i.preflight_status,
+            }
+        };
+        let mut d = Decision::new(RequestKind::Preflight, action, Vary::Preflight);
+        self.allow_origin(&mut d, origin);
+        let methods = if i.methods_any {
+            Value::RequestMethod(method)
+        } else {
+            Value::Policy(&i.allow_methods)
+        };
+        d.push(CorsHeader::AllowMethods, methods);
+        if any_headers {
+            match &i.allow_headers {
+                Some(v) => d.push(CorsHeader::AllowHeaders, Value::Policy(v)),
+                None => {
+                    for line in req.request_headers() {
+                        if !token::trim_ows(line).is_empty() {
+                            d.push(CorsHeader::AllowHeaders, Value::RequestHeaders(line));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(max_age) = &i.max_age {
+            d.push(CorsHeader::MaxAge, Value::Policy(max_age));
+        }
+        if i.private_network && req.private_network() == Field::One(b"true") {
+            d.push(CorsHeader::AllowPrivateNetwork, Value::Policy(&i.yes));
+        }
+        d
+    }
+
+    fn check_method<'a>(&self, req: &CorsRequest<'a>) -> Result<&'a [u8], Reason<'a>> {
+        let i = &*self.inner;
+        let m = match req.request_method() {
+            Field::One(m) => m,
+            Field::Repeated(_) => return Err(Reason::Malformed(Malformed::RepeatedRequestMethod)),
+            Field::Absent => return Err(Reason::Malformed(Malformed::InvalidRequestMethod)),
+        };
+        if !token::is_token(m) {
+            return Err(Reason::Malformed(Malformed::InvalidRequestMethod));
+        }
+        let allowed = matches!(m, b"GET" | b"HEAD" | b"POST")
+            || i.methods_any
+            || i.methods.binary_search_by(|c| (**c).cmp(m)).is_ok();
+        if allowed {
+            Ok(m)
+        } else {
+            Err(Reason::MethodNotAllowed { method: m })
+        }
+    }
+
+    /// Checks every requested header name; says whether any was requested.
+    fn check_headers<'a>(&self, req: &CorsRequest<'a>) -> Result<bool, Reason<'a>> {
+        let i = &*self.inner;
+        if req.too_many_request_header_lines() {
+            return Err(Reason::Malformed(Malformed::TooManyRequestHeaderLines));
+        }
+        let (mut empty, mut count) = (0usize, 0usize);
+        let mut buf = [0u8; MAX_HEADER_NAME];
+        for line in req.request_headers() {
+            for element in line.split(|&b| b == b',') {
+                let name = token::trim_ows(element);
+                if name.is_empty() {
+                    empty += 1;
+                    if empty > MAX_EMPTY_ELEMENTS {
+                        return Err(Reason::Malformed(Malformed::TooManyEmptyRequestHeaders));
+                    }
+                    continue;
+                }
+                count += 1;
+                if count > MAX_ELEMENTS {
+                    return Err(Reason::Malformed(Malformed::TooManyRequestHeaders));
+                }
+                if !token::is_token(name) {
+                    return Err(Reason::Malformed(Malformed::InvalidRequestHeaders));
+                }
+                let lower = token::lowercase_into(name, &mut buf);
+                let listed =
+                    lower.is_some_and(|l| i.headers.binary_search_by(|c| (**c).cmp(l)).is_ok());
+                let allowed =
+                    listed || (i.headers_any && !name.eq_ignore_ascii_case(b"authorization"));
+                if !allowed {
+                    return Err(Reason::HeaderNotAllowed { header: name });
+                }
+            }
+        }
+        Ok(count > 0)
+    }
+}
+
+/// Builds a [`Policy`] in code, with the policy file's vocabulary plus an origin predicate.
+///
+/// Every setter takes `impl Into<…>` values; [`PolicyBuilder::build`] validates everything
+/// at once, exactly as for a policy file.
+///
+/// ```
+/// use std::time::Duration;
+/// let policy = cors_core::Policy::builder()
+///     .allow_origin("https://app.example.com")
+///     .allow_origin_predicate(|o| o.ends_with(".internal.example.net"))
+///     .allow_methods(["GET", "DELETE"])
+///     .allow_headers(["authorization"])
+///     .expose_headers(["x-request-id"])
+///     .allow_credentials(true)
+///     .max_age(Duration::from_secs(600))
+///     .build()?;
+/// # let _ = policy;
+/// # Ok::<(), cors_core::PolicyError>(())
+/// ```
+#[derive(Default)]
+pub struct PolicyBuilder {
+    config: PolicyConfig,
+    predicate: Option<Predicate>,
+}
+
+impl fmt::Debug for PolicyBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PolicyBuilder")
+            .field("config", &self.config)
+            .field("predicate", &self.predicate.is_some())
+            .finish()
+    }
+}
+
+fn strings<I, S>(items: I) -> impl Iterator<Item = String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    items.into_iter().map(Into::into)
+}
+
+impl PolicyBuilder {
+    /// Starts from a configuration (a loaded policy file, say).
+    pub fn from_config(config: PolicyConfig) -> Self {
+        Self {
+            config,
+            predicate: None,
+        }
+    }
+
+    /// Allows one more origin or pattern.
+    pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
+        self.config.allow_origins.push(origin.into());
+        self
+    }
+
+    /// Allows more origins or patterns.
+    pub fn allow_origins<I: IntoIterator<Item = S>, S: Into<String>>(mut self, origins: I) -> Self {
+        self.config.allow_origins.extend(strings(origins));
+        self
+    }
+
+    /// Allows every origin (`*`); not with credentials.
+    pub fn allow_any_origin(self) -> Self {
+        self.allow_origin("*")
+    }
+
+    /// Also allows every well-formed origin for which `f` returns true.
+    ///
+    /// `f` sees only origins in serialized form; it is called on the request path, so it
+    /// should be cheap and must not panic.
+    pub fn allow_origin_predicate(
+        mut self,
+        f: impl Fn(&str) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.predicate = Some(Arc::new(f));
+        self
+    }
+
+    /// Allows more methods (`*` = any).
+    pub fn allow_methods<I: IntoIterator<Item = S>, S: Into<String>>(mut self, methods: I) -> Self {
+        self.config.allow_methods.extend(strings(methods));
+        self
+    }
+
+    /// Allows more request headers (`*` = any but Authorization).
+    pub fn allow_headers<I: IntoIterator<Item = S>, S: Into<String>>(mut self, headers: I) -> Self {
+        self.config.allow_headers.extend(strings(headers));
+        self
+    }
+
+    /// Exposes more response headers (`*` = all, not with credentials).
+    pub fn expose_headers<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        headers: I,
+    ) -> Self {
+        self.config.expose_headers.extend(strings(headers));
+        self
+    }
+
+    /// Allows credentials (cookies, HTTP authentication).
+    pub fn allow_credentials(mut self, yes: bool) -> Self {
+        self.config.allow_credentials = yes;
+        self
+    }
+
+    /// Lets browsers cache preflights this long (whole seconds, at most 24 hours).
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.config.max_age = Some(max_age.as_secs());
+        self
+    }
+
+    /// Answers Private Network Access preflights.
+    pub fn allow_private_network(mut self, yes: bool) -> Self {
+        self.config.allow_private_network = yes;
+        self
+    }
+
+    /// The status of successful preflight answers (200..=299, default 204).
+    pub fn preflight_status(mut self, status: u16) -> Self {
+        self.config.preflight_status = status;
+        self
+    }
+
+    /// Lets successful preflights reach the handler, with the CORS headers added.
+    pub fn preflight_continue(mut self, yes: bool) -> Self {
+        self.config.preflight_continue = yes;
+        self
+    }
+
+    /// Allows `http://` non-loopback origins together with credentials.
+    pub fn dangerously_allow_insecure_origins(mut self, yes: bool) -> Self {
+        self.config.dangerously_allow_insecure_origins = yes;
+        self
+    }
+
+    /// Validates everything and builds the policy, or reports every problem at once.
+    pub fn build(self) -> Result<Policy, PolicyError> {
+        Policy::compile(self.config, self.predicate)
+    }
+}

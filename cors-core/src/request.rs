@@ -1,0 +1,234 @@
+//! The borrowed view of a request that [`Policy::evaluate`](crate::Policy::evaluate) reads.
+
+/// How many `Access-Control-Request-Headers` lines a preflight may carry.
+///
+/// Browsers send one; a preflight with more lines than this is refused as malformed.
+pub const MAX_REQUEST_HEADER_LINES: usize = 8;
+
+/// Lower-case names of the request headers the view reads.
+pub mod names {
+    /// `Origin`.
+    pub const ORIGIN: &str = "origin";
+    /// `Access-Control-Request-Method`.
+    pub const ACCESS_CONTROL_REQUEST_METHOD: &str = "access-control-request-method";
+    /// `Access-Control-Request-Headers`.
+    pub const ACCESS_CONTROL_REQUEST_HEADERS: &str = "access-control-request-headers";
+    /// `Access-Control-Request-Private-Network`.
+    pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: &str =
+        "access-control-request-private-network";
+}
+
+/// A header that may appear once, recorded without copying.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Field<'a> {
+    /// The header is absent.
+    #[default]
+    Absent,
+    /// The header appears exactly once, with this value.
+    One(&'a [u8]),
+    /// The header appears more than once; the first value is kept.
+    Repeated(&'a [u8]),
+}
+
+impl<'a> Field<'a> {
+    fn push(&mut self, v: &'a [u8]) {
+        *self = match *self {
+            Field::Absent => Field::One(v),
+            Field::One(first) | Field::Repeated(first) => Field::Repeated(first),
+        };
+    }
+
+    /// Whether the header is present at all.
+    pub fn is_present(&self) -> bool {
+        !matches!(self, Field::Absent)
+    }
+}
+
+/// A borrowed, allocation-free view of the parts of a request that CORS looks at:
+/// the method, `Origin`, and the preflight's `Access-Control-Request-*` headers.
+///
+/// Build it from `http` 1.x types with [`CorsRequest::from_http`] (feature `http`),
+/// or from raw bytes by pushing each header line:
+///
+/// ```
+/// use cors_core::CorsRequest;
+///
+/// let mut req = CorsRequest::new(b"OPTIONS");
+/// req.push_header(b"Origin", b"https://app.example.com");
+/// req.push_header(b"Access-Control-Request-Method", b"PUT");
+/// req.push_header(b"Access-Control-Request-Headers", b"content-type");
+/// req.push_header(b"Accept", b"*/*"); // ignored
+/// assert!(req.is_preflight());
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct CorsRequest<'a> {
+    method: &'a [u8],
+    origin: Field<'a>,
+    request_method: Field<'a>,
+    request_headers: [&'a [u8]; MAX_REQUEST_HEADER_LINES],
+    request_header_lines: usize,
+    private_network: Field<'a>,
+}
+
+impl<'a> CorsRequest<'a> {
+    /// A view of a request with this method and no CORS headers yet.
+    pub fn new(method: &'a [u8]) -> Self {
+        Self {
+            method,
+            origin: Field::Absent,
+            request_method: Field::Absent,
+            request_headers: [b""; MAX_REQUEST_HEADER_LINES],
+            request_header_lines: 0,
+            private_network: Field::Absent,
+        }
+    }
+
+    /// Records one header line; names compare case-insensitively and other headers are ignored.
+    ///
+    /// ```
+    /// let mut req = cors_core::CorsRequest::new(b"GET");
+    /// req.push_header(b"ORIGIN", b"https://a.example");
+    /// assert_eq!(req.origin(), cors_core::Field::One(b"https://a.example"));
+    /// ```
+    pub fn push_header(&mut self, name: &[u8], value: &'a [u8]) {
+        use names::*;
+        if name.eq_ignore_ascii_case(ORIGIN.as_bytes()) {
+            self.push_origin(value);
+        } else if name.eq_ignore_ascii_case(ACCESS_CONTROL_REQUEST_METHOD.as_bytes()) {
+            self.push_request_method(value);
+        } else if name.eq_ignore_ascii_case(ACCESS_CONTROL_REQUEST_HEADERS.as_bytes()) {
+            self.push_request_headers(value);
+        } else if name.eq_ignore_ascii_case(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK.as_bytes()) {
+            self.push_private_network(value);
+        }
+    }
+
+    /// Records one `Origin` line.
+    ///
+    /// ```
+    /// let mut req = cors_core::CorsRequest::new(b"GET");
+    /// req.push_origin(b"https://a.example");
+    /// assert!(req.origin().is_present());
+    /// ```
+    pub fn push_origin(&mut self, value: &'a [u8]) {
+        self.origin.push(value);
+    }
+
+    /// Records one `Access-Control-Request-Method` line.
+    ///
+    /// ```
+    /// let mut req = cors_core::CorsRequest::new(b"OPTIONS");
+    /// req.push_request_method(b"PUT");
+    /// assert!(req.request_method().is_present());
+    /// ```
+    pub fn push_request_method(&mut self, value: &'a [u8]) {
+        self.request_method.push(value);
+    }
+
+    /// Records one `Access-Control-Request-Headers` line.
+    ///
+    /// Lines past [`MAX_REQUEST_HEADER_LINES`] are counted but not kept; such a preflight
+    /// is refused as malformed.
+    ///
+    /// ```
+    /// let mut req = cors_core::CorsRequest::new(b"OPTIONS");
+    /// req.push_request_headers(b"content-type");
+    /// req.push_request_headers(b"x-a, x-b");
+    /// assert_eq!(req.request_headers().len(), 2);
+    /// ```
+    pub fn push_request_headers(&mut self, value: &'a [u8]) {
+        if let Some(slot) = self.request_headers.get_mut(self.request_header_lines) {
+            *slot = value;
+        }
+        self.request_header_lines = self.request_header_lines.saturating_add(1);
+    }
+
+    /// Records one `Access-Control-Request-Private-Network` line.
+    ///
+    /// ```
+    /// let mut req = cors_core::CorsRequest::new(b"OPTIONS");
+    /// req.push_private_network(b"true");
+    /// assert!(req.private_network().is_present());
+    /// ```
+    pub fn push_private_network(&mut self, value: &'a [u8]) {
+        self.private_network.push(value);
+    }
+
+    /// The request's method.
+    pub fn method(&self) -> &'a [u8] {
+        self.method
+    }
+
+    /// The `Origin` header.
+    pub fn origin(&self) -> Field<'a> {
+        self.origin
+    }
+
+    /// The `Access-Control-Request-Method` header.
+    pub fn request_method(&self) -> Field<'a> {
+        self.request_method
+    }
+
+    /// The kept `Access-Control-Request-Headers` lines, in order.
+    pub fn request_headers(&self) -> &[&'a [u8]] {
+        let n = self.request_header_lines.min(MAX_REQUEST_HEADER_LINES);
+        &self.request_headers[..n]
+    }
+
+    /// Whether more `Access-Control-Request-Headers` lines came than are kept.
+    pub fn too_many_request_header_lines(&self) -> bool {
+        self.request_header_lines > MAX_REQUEST_HEADER_LINES
+    }
+
+    /// The `Access-Control-Request-Private-Network` header.
+    pub fn private_network(&self) -> Field<'a> {
+        self.private_network
+    }
+
+    /// Whether this is a CORS preflight: `OPTIONS` with `Origin` and
+    /// `Access-Control-Request-Method`. An `OPTIONS` without the latter is an actual request.
+    ///
+    /// ```
+    /// let mut req = cors_core::CorsRequest::new(b"OPTIONS");
+    /// req.push_origin(b"https://a.example");
+    /// assert!(!req.is_preflight());
+    /// ```
+    pub fn is_preflight(&self) -> bool {
+        self.method == b"OPTIONS" && self.origin.is_present() && self.request_method.is_present()
+    }
+}
+
+#[cfg(feature = "http")]
+impl<'a> CorsRequest<'a> {
+    /// A view of an `http` 1.x request's method and headers, without copying any value.
+    ///
+    /// ```
+    /// let req = http::Request::builder()
+    ///     .method("OPTIONS")
+    ///     .header("origin", "https://a.example")
+    ///     .header("access-control-request-method", "PUT")
+    ///     .body(())
+    ///     .unwrap();
+    /// let view = cors_core::CorsRequest::from_http(req.method(), req.headers());
+    /// assert!(view.is_preflight());
+    /// ```
+    pub fn from_http(method: &'a http::Method, headers: &'a http::HeaderMap) -> Self {
+        use names::*;
+        let mut req = Self::new(method.as_str().as_bytes());
+        for v in headers.get_all(ORIGIN) {
+            req.push_origin(v.as_bytes());
+        }
+        if req.origin.is_present() {
+            for v in headers.get_all(ACCESS_CONTROL_REQUEST_METHOD) {
+                req.push_request_method(v.as_bytes());
+            }
+            for v in headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS) {
+                req.push_request_headers(v.as_bytes());
+            }
+            for v in headers.get_all(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK) {
+                req.push_private_network(v.as_bytes());
+            }
+        }
+        req
+    }
+}

@@ -1,0 +1,146 @@
+//! Byte-level helpers for RFC 9110 tokens and the Fetch standard's name lists.
+
+/// `tchar` from RFC 9110 §5.6.2, as a lookup table.
+const TCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        i += 1;
+    }
+    t
+};
+
+/// Whether `b` is a non-empty RFC 9110 token (a valid method or header name).
+pub(crate) fn is_token(b: &[u8]) -> bool {
+    !b.is_empty() && b.iter().all(|&c| TCHAR[c as usize])
+}
+
+/// Strips optional whitespace (space and horizontal tab) from both ends.
+pub(crate) fn trim_ows(mut b: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = b {
+        b = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = b {
+        b = rest;
+    }
+    b
+}
+
+/// Forbidden request-header names from the Fetch standard (exact names).
+const FORBIDDEN_REQUEST_HEADERS: &[&str] = &[
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "access-control-request-private-network",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+
+/// Whether a lower-case header name is one a browser never lets a page set.
+pub(crate) fn is_forbidden_request_header(lower: &str) -> bool {
+    FORBIDDEN_REQUEST_HEADERS.contains(&lower)
+        || lower.starts_with("proxy-")
+        || lower.starts_with("sec-")
+}
+
+/// Whether a lower-case header name is a CORS response header.
+pub(crate) fn is_cors_response_header(lower: &str) -> bool {
+    lower.starts_with("access-control-allow-")
+        || lower == "access-control-expose-headers"
+        || lower == "access-control-max-age"
+}
+
+/// Methods a browser refuses to send at all.
+pub(crate) fn is_forbidden_method(m: &str) -> bool {
+    ["CONNECT", "TRACE", "TRACK"]
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(m))
+}
+
+/// The methods whose case `fetch()` normalizes, which the policy normalizes too.
+pub(crate) fn normalize_method(m: &str) -> String {
+    for n in ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"] {
+        if n.eq_ignore_ascii_case(m) {
+            return n.to_owned();
+        }
+    }
+    m.to_owned()
+}
+
+/// Lower-cases `src` into `buf`, returning the written prefix, or `None` when it does not fit.
+pub(crate) fn lowercase_into<'b>(src: &[u8], buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    let out = buf.get_mut(..src.len())?;
+    for (o, s) in out.iter_mut().zip(src) {
+        *o = s.to_ascii_lowercase();
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens() {
+        assert!(is_token(b"x-custom"));
+        assert!(is_token(b"PATCH"));
+        assert!(!is_token(b""));
+        assert!(!is_token(b"x custom"));
+        assert!(!is_token(b"x:y"));
+        assert!(!is_token(b"caf\xc3\xa9"));
+    }
+
+    #[test]
+    fn ows() {
+        assert_eq!(trim_ows(b" \t a b \t"), b"a b");
+        assert_eq!(trim_ows(b"   "), b"");
+    }
+
+    #[test]
+    fn forbidden() {
+        assert!(is_forbidden_request_header("cookie"));
+        assert!(is_forbidden_request_header("sec-fetch-mode"));
+        assert!(is_forbidden_request_header("proxy-authorization"));
+        assert!(!is_forbidden_request_header("authorization"));
+        assert!(is_cors_response_header("access-control-allow-origin"));
+        assert!(!is_cors_response_header("access-control-request-method"));
+        assert!(is_forbidden_method("trace"));
+        assert_eq!(normalize_method("delete"), "DELETE");
+        assert_eq!(normalize_method("patch"), "patch");
+    }
+}
