@@ -1,1 +1,39 @@
-//! placeholder
+//! The `serve` example's apps, one per framework, all with the same routes and one policy:
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /` | 200 `ok`, header `x-custom: 1` |
+//! | `GET, POST, PUT, PATCH, DELETE /echo` | 200, body = the method name, header `x-custom: 1` |
+//! | `GET /vary` | 200 `vary`, with the handler's own `Vary: accept-encoding` |
+//! | `GET /error` | 500 `boom`, returned as the handler's error |
+//! | `OPTIONS /own-options` | 200 `own options` |
+//! | anything else | the framework's own 404 |
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod actix_app;
+pub mod axum_app;
+pub mod rocket_app;
+pub mod warp_app;
+
+/// A request for an app in process: method, path and raw header lines.
+#[derive(Debug, Clone)]
+pub struct TestRequest {
+    /// The method.
+    pub method: String,
+    /// The path.
+    pub path: String,
+    /// Header lines in order (names as given, values as raw bytes).
+    pub headers: Vec<(String, Vec<u8>)>,
+}
+
+/// A response from an app in process.
+#[derive(Debug, Clone)]
+pub struct TestResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header lines in order, names lower-case.
+    pub headers: Vec<(String, Vec<u8>)>,
+    /// The body.
+    pub body: Vec<u8>,
+}

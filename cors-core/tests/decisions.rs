@@ -1,0 +1,43 @@
+//! Runs every case of `cases.toml` through `Policy::evaluate`.
+
+mod support {
+    pub mod cases;
+}
+
+use cors_core::CorsRequest;
+
+#[test]
+fn every_case_decides_as_expected() {
+    let suite = support::cases::load();
+    let policies = suite.built_policies();
+    assert!(suite.cases.len() >= 40, "the suite shrank to {}", suite.cases.len());
+    let mut failures = Vec::new();
+    for case in &suite.cases {
+        let lines = case.header_lines();
+        let mut req = CorsRequest::new(case.method.as_bytes());
+        for (name, value) in &lines {
+            req.push_header(name.as_bytes(), value);
+        }
+        let decision = policies[&case.policy].evaluate(&req);
+        if let Err(e) = case.check_decision(&decision) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn a_failing_expectation_is_reported() {
+    // The checker itself must be able to fail.
+    let suite = support::cases::load();
+    let policies = suite.built_policies();
+    let mut case = suite.cases[3].clone();
+    case.expect.headers.clear();
+    let lines = case.header_lines();
+    let mut req = CorsRequest::new(case.method.as_bytes());
+    for (name, value) in &lines {
+        req.push_header(name.as_bytes(), value);
+    }
+    assert!(case.check_decision(&policies[&case.policy].evaluate(&req)).is_err());
+    assert!(case.check_response(200, &[]).is_err());
+}

@@ -1,0 +1,1 @@
+//! The example routes on actix. (Being written.)

@@ -1,0 +1,1 @@
+//! The example routes on rocket. (Being written.)
