@@ -10,7 +10,11 @@ use cors_core::CorsRequest;
 fn every_case_decides_as_expected() {
     let suite = support::cases::load();
     let policies = suite.built_policies();
-    assert!(suite.cases.len() >= 40, "the suite shrank to {}", suite.cases.len());
+    assert!(
+        suite.cases.len() >= 40,
+        "the suite shrank to {}",
+        suite.cases.len()
+    );
     let mut failures = Vec::new();
     for case in &suite.cases {
         let lines = case.header_lines();
@@ -23,7 +27,12 @@ fn every_case_decides_as_expected() {
             failures.push(e);
         }
     }
-    assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -38,6 +47,9 @@ fn a_failing_expectation_is_reported() {
     for (name, value) in &lines {
         req.push_header(name.as_bytes(), value);
     }
-    assert!(case.check_decision(&policies[&case.policy].evaluate(&req)).is_err());
+    assert!(
+        case.check_decision(&policies[&case.policy].evaluate(&req))
+            .is_err()
+    );
     assert!(case.check_response(200, &[]).is_err());
 }

@@ -86,9 +86,13 @@ fn expand(value: &str) -> String {
     let mut out = String::new();
     let mut rest = value;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         let inner = &rest[start + 1..start + len];
-        let Some((c, n)) = inner.split_once('*') else { break };
+        let Some((c, n)) = inner.split_once('*') else {
+            break;
+        };
         out.push_str(&rest[..start]);
         let n: usize = n.parse().expect("repeat count");
         out.push_str(&c.repeat(n));
@@ -206,7 +210,10 @@ impl Case {
             }
         }
         if cors != self.expect.headers {
-            errors.push(format!("CORS headers {cors:?} != {:?}", self.expect.headers));
+            errors.push(format!(
+                "CORS headers {cors:?} != {:?}",
+                self.expect.headers
+            ));
         }
         if vary != self.http_vary() {
             errors.push(format!("Vary {vary:?} != {:?}", self.http_vary()));

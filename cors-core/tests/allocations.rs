@@ -1,0 +1,204 @@
+//! Zero heap allocations per decision, counted by a global allocator, for every kind of
+//! decision. (Speed is measured in the benchmarks, never here.)
+
+use cors_core::{CorsRequest, Policy};
+
+/// Heap allocations on this thread during ten runs of `f`, after one warm-up run
+/// (which fills lazily initialised caches such as globset's regex pools).
+fn allocations_during(f: impl Fn()) -> usize {
+    f();
+    let info = allocation_counter::measure(|| {
+        for _ in 0..10 {
+            f();
+        }
+    });
+    info.count_total as usize
+}
+
+fn policy(toml: &str) -> Policy {
+    Policy::from_toml_str(toml).unwrap()
+}
+
+fn check(
+    name: &str,
+    policy: &Policy,
+    method: &[u8],
+    headers: &[(&str, &[u8])],
+    allowed: Option<bool>,
+) {
+    let run = || {
+        let mut req = CorsRequest::new(method);
+        for (n, v) in headers {
+            req.push_header(n.as_bytes(), v);
+        }
+        let d = policy.evaluate(&req);
+        if let Some(a) = allowed {
+            assert_eq!(d.is_allowed(), a, "{name}");
+        }
+        // Touch everything an adapter reads.
+        let mut total = 0;
+        for h in d.headers() {
+            total += h.value.as_bytes().len() + h.name.as_str().len();
+        }
+        total += d
+            .vary()
+            .append_to([b"accept-encoding" as &[u8]])
+            .map_or(0, str::len);
+        std::hint::black_box(total);
+    };
+    assert_eq!(allocations_during(run), 0, "{name} allocated");
+}
+
+const BASIC: &str = r#"
+allow_origins = ["https://app.example.com", "https://*.example.org", "https://pr-*.preview.example.net", "http://localhost:*"]
+allow_methods = ["GET", "PUT", "PATCH"]
+allow_headers = ["content-type", "x-requested-with"]
+expose_headers = ["x-custom"]
+allow_credentials = true
+max_age = 600
+"#;
+
+#[test]
+fn no_allocation_for_any_decision() {
+    let p = policy(BASIC);
+    let o: &[u8] = b"https://app.example.com";
+    let evil: &[u8] = b"https://evil.example.com";
+    check("no origin", &p, b"GET", &[], None);
+    check("simple allowed", &p, b"GET", &[("origin", o)], Some(true));
+    check(
+        "simple rejected",
+        &p,
+        b"GET",
+        &[("origin", evil)],
+        Some(false),
+    );
+    check(
+        "preflight allowed",
+        &p,
+        b"OPTIONS",
+        &[
+            ("origin", o),
+            ("access-control-request-method", b"PUT"),
+            (
+                "access-control-request-headers",
+                b"Content-Type, x-requested-with",
+            ),
+        ],
+        Some(true),
+    );
+    check(
+        "preflight rejected (header)",
+        &p,
+        b"OPTIONS",
+        &[
+            ("origin", o),
+            ("access-control-request-method", b"PUT"),
+            ("access-control-request-headers", b"x-nope"),
+        ],
+        Some(false),
+    );
+    check(
+        "preflight rejected (origin)",
+        &p,
+        b"OPTIONS",
+        &[("origin", evil), ("access-control-request-method", b"PUT")],
+        Some(false),
+    );
+    check(
+        "subdomain pattern",
+        &p,
+        b"GET",
+        &[("origin", b"https://a.b.example.org")],
+        Some(true),
+    );
+    check(
+        "glob",
+        &p,
+        b"GET",
+        &[("origin", b"https://pr-7.preview.example.net")],
+        Some(true),
+    );
+    check(
+        "glob miss",
+        &p,
+        b"GET",
+        &[("origin", b"https://qr-7.preview.example.net")],
+        Some(false),
+    );
+    check(
+        "port wildcard",
+        &p,
+        b"GET",
+        &[("origin", b"http://localhost:8080")],
+        Some(true),
+    );
+    let hostile = ", ".repeat(32 * 1024);
+    check(
+        "hostile acrh",
+        &p,
+        b"OPTIONS",
+        &[
+            ("origin", o),
+            ("access-control-request-method", b"PUT"),
+            ("access-control-request-headers", hostile.as_bytes()),
+        ],
+        Some(false),
+    );
+}
+
+#[test]
+fn no_allocation_with_one_or_a_thousand_origins() {
+    let one = policy("allow_origins = [\"https://o500.example.com\"]");
+    let list: Vec<String> = (0..1000)
+        .map(|i| format!("\"https://o{i}.example.com\""))
+        .collect();
+    let many = policy(&format!("allow_origins = [{}]", list.join(",")));
+    for (name, p) in [("1 origin", &one), ("1000 origins", &many)] {
+        check(
+            name,
+            p,
+            b"GET",
+            &[("origin", b"https://o500.example.com")],
+            Some(true),
+        );
+        check(
+            name,
+            p,
+            b"GET",
+            &[("origin", b"https://o5000.example.com")],
+            Some(false),
+        );
+    }
+}
+
+#[test]
+fn no_allocation_when_echoing_and_for_any_origin() {
+    let reflect = policy(
+        "allow_origins = [\"https://app.example.com\"]\nallow_methods = [\"*\"]\nallow_headers = [\"*\"]\nallow_credentials = true",
+    );
+    check(
+        "echo",
+        &reflect,
+        b"OPTIONS",
+        &[
+            ("origin", b"https://app.example.com"),
+            ("access-control-request-method", b"PATCH"),
+            ("access-control-request-headers", b"x-a"),
+            ("access-control-request-headers", b"x-b"),
+        ],
+        Some(true),
+    );
+    let any = Policy::any_origin();
+    check(
+        "any origin",
+        &any,
+        b"GET",
+        &[("origin", b"https://x.example")],
+        Some(true),
+    );
+}
+
+#[test]
+fn the_counter_counts() {
+    assert!(allocations_during(|| drop(std::hint::black_box(vec![1u8; 8]))) >= 10);
+}

@@ -1,0 +1,151 @@
+//! Property tests for the parsers: the origin parser, the ACRH parser and the matcher.
+
+use cors_core::{CorsHeader, CorsRequest, Policy};
+use proptest::prelude::*;
+
+fn label() -> impl Strategy<Value = String> {
+    "[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?"
+}
+
+fn host() -> impl Strategy<Value = String> {
+    prop::collection::vec(label(), 1..4).prop_map(|l| format!("{}.test", l.join(".")))
+}
+
+fn origin() -> impl Strategy<Value = String> {
+    (
+        prop_oneof!["http", "https"],
+        host(),
+        prop::option::of(1024u16..65535),
+    )
+        .prop_map(|(s, h, p)| match p {
+            Some(p) => format!("{s}://{h}:{p}"),
+            None => format!("{s}://{h}"),
+        })
+}
+
+fn preflight<'a>(origin: &'a [u8], method: &'a [u8], acrh: &'a [&'a [u8]]) -> CorsRequest<'a> {
+    let mut req = CorsRequest::new(b"OPTIONS");
+    req.push_origin(origin);
+    req.push_request_method(method);
+    for line in acrh {
+        req.push_request_headers(line);
+    }
+    req
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn origin_parser_never_panics_and_accepts_only_clean_ascii(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        if cors_core::check_origin(&bytes).is_ok() {
+            prop_assert!(bytes.is_ascii());
+            prop_assert!(!bytes.iter().any(|b| *b <= b' '));
+            let s = std::str::from_utf8(&bytes).unwrap();
+            prop_assert!(s.contains("://"));
+            prop_assert!(!s.ends_with('/'));
+            prop_assert_eq!(s.to_ascii_lowercase(), s);
+        }
+    }
+
+    #[test]
+    fn generated_origins_parse(o in origin()) {
+        prop_assert!(cors_core::check_origin(o.as_bytes()).is_ok(), "{}", o);
+        // Any change of case, a trailing slash or a path breaks serialized form.
+        let upper = o.to_ascii_uppercase();
+        let slashed = format!("{o}/");
+        let pathed = format!("{o}/x");
+        prop_assert!(cors_core::check_origin(upper.as_bytes()).is_err());
+        prop_assert!(cors_core::check_origin(slashed.as_bytes()).is_err());
+        prop_assert!(cors_core::check_origin(pathed.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn exact_origins_allow_exactly_themselves(list in prop::collection::btree_set(origin(), 1..20), probe in origin()) {
+        let policy = Policy::builder().allow_origins(list.iter().cloned()).build().unwrap();
+        for o in list.iter().chain(std::iter::once(&probe)) {
+            let mut req = CorsRequest::new(b"GET");
+            req.push_origin(o.as_bytes());
+            let d = policy.evaluate(&req);
+            prop_assert_eq!(d.is_allowed(), list.contains(o), "{}", o);
+            if d.is_allowed() {
+                let acao = d.header(CorsHeader::AllowOrigin).unwrap();
+                prop_assert_eq!(acao.as_bytes(), o.as_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn subdomain_patterns_match_only_below_their_base(base in host(), sub in label(), other in host()) {
+        let policy = Policy::builder().allow_origin(format!("https://*.{base}")).build().unwrap();
+        let allowed = |o: String| {
+            let mut req = CorsRequest::new(b"GET");
+            req.push_origin(o.as_bytes());
+            policy.evaluate(&req).is_allowed()
+        };
+        let below = format!("https://{}.{}", sub, base);
+        let apex = format!("https://{}", base);
+        let downgraded = format!("http://{}.{}", sub, base);
+        let glued = format!("https://{}{}", sub, base);
+        let elsewhere = format!("https://{}", other);
+        let under = format!(".{}", base);
+        prop_assert!(allowed(below));
+        prop_assert!(!allowed(apex));
+        prop_assert!(!allowed(downgraded));
+        prop_assert!(!allowed(glued));
+        if !other.ends_with(&under) {
+            prop_assert!(!allowed(elsewhere));
+        }
+    }
+
+    #[test]
+    fn acrh_parser_never_panics(lines in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..200), 0..12)) {
+        let policy = Policy::builder().allow_origin("https://a.test").allow_headers(["x-a", "*"]).build().unwrap();
+        let refs: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
+        let req = preflight(b"https://a.test", b"POST", &refs);
+        let d = policy.evaluate(&req);
+        if d.is_allowed() {
+            // Allowed preflights never carry anything but tokens in what they echo.
+            for h in d.headers() {
+                prop_assert!(h.value.as_bytes().iter().all(|b| *b >= b' ' && *b != 0x7f || *b == b'\t'));
+            }
+        } else {
+            prop_assert!(d.headers().len() == 0);
+        }
+    }
+
+    #[test]
+    fn allowed_names_in_any_case_order_and_spacing_pass(
+        picks in prop::collection::vec((0usize..3, any::<bool>(), 0usize..3, 0usize..3), 1..10),
+        split in 0usize..10,
+    ) {
+        const NAMES: [&str; 3] = ["content-type", "x-requested-with", "authorization"];
+        const WS: [&str; 3] = ["", " ", " \t "];
+        let policy = Policy::builder().allow_origin("https://a.test").allow_headers(NAMES).build().unwrap();
+        let elements: Vec<String> = picks
+            .iter()
+            .map(|(i, up, l, r)| {
+                let n = if *up { NAMES[*i].to_ascii_uppercase() } else { NAMES[*i].to_owned() };
+                format!("{}{n}{}", WS[*l], WS[*r])
+            })
+            .collect();
+        let at = split.min(elements.len());
+        let (a, b) = elements.split_at(at);
+        let (a, b) = (a.join(","), b.join(","));
+        let lines: Vec<&[u8]> = [a.as_bytes(), b.as_bytes()].into_iter().filter(|l| !l.is_empty()).collect();
+        let req = preflight(b"https://a.test", b"POST", &lines);
+        let d = policy.evaluate(&req);
+        prop_assert!(d.reason().is_none(), "{:?}", d.reason());
+
+        // One name outside the policy turns it into a rejection naming that header.
+        let bad = format!("{a},x-forbidden-{split}");
+        let lines2: Vec<&[u8]> = vec![bad.as_bytes()];
+        let req = preflight(b"https://a.test", b"POST", &lines2);
+        let d = policy.evaluate(&req);
+        let expected = format!("x-forbidden-{split}");
+        prop_assert_eq!(
+            d.reason().copied(),
+            Some(cors_core::Reason::HeaderNotAllowed { header: expected.as_bytes() })
+        );
+    }
+}
