@@ -1,3 +1,244 @@
-//! placeholder
+//! # cors-axum
+//!
+//! CORS for [axum](https://docs.rs/axum) and any other [tower] HTTP service, driven by
+//! [`cors_core`]: every decision is the core's [`Policy::evaluate`]; this crate only turns
+//! the decision into headers and responses.
+//!
+//! Add [`CorsLayer`] to a whole `Router` with `Router::layer`, to one route with
+//! `MethodRouter::layer`, or wrap any `tower::Service<http::Request<B>>` with it.
+//!
+//! * Preflights the policy answers (allowed or refused) are answered at once, without
+//!   calling the inner service: the decision's status, an empty body (`B::default()`), no
+//!   `Content-Type`, the decision's headers and `Vary`.
+//! * Every other request reaches the inner service; its response — whatever it is: a
+//!   success, a 404, a 405, a 500 — gets the decision applied: the CORS headers the
+//!   decision clears are removed, the decision's headers appended, and the missing `Vary`
+//!   items appended on one more `Vary` line (the handler's own `Vary` is kept).
+//!
+//! Rejected requests are logged with `tracing` at debug level.
+//!
+//! The layer adds no heap allocation per request and never panics on request data.
+//!
+//! [tower]: https://docs.rs/tower
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+mod pending;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use cors_core::{Action, CorsRequest, Policy};
+use http::{Request, Response, StatusCode};
+use pin_project_lite::pin_project;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::pending::Pending;
+
+pub use cors_core;
+
+/// A tower [`Layer`] that applies a CORS [`Policy`] to every request of the service it wraps.
+///
+/// Cloning is cheap (the policy is an `Arc`).
+///
+/// ```
+/// use axum::{Router, body::Body, http::Request, routing::get};
+/// use cors_axum::CorsLayer;
+/// use cors_core::Policy;
+/// use tower::ServiceExt;
+///
+/// let policy = Policy::builder()
+///     .allow_origins(["https://app.example.com"])
+///     .allow_methods(["PUT"])
+///     .build()?;
+/// let app = Router::new()
+///     .route("/", get(|| async { "ok" }))
+///     .layer(CorsLayer::new(policy));
+///
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// // An actual request: the handler answers, the CORS headers are added.
+/// let req = Request::get("/").header("origin", "https://app.example.com").body(Body::empty())?;
+/// let res = app.clone().oneshot(req).await?;
+/// assert_eq!(res.status(), 200);
+/// assert_eq!(res.headers()["access-control-allow-origin"], "https://app.example.com");
+/// assert_eq!(res.headers()["vary"], "origin");
+///
+/// // A preflight: answered by the layer, even though `/` has no OPTIONS handler.
+/// let req = Request::options("/")
+///     .header("origin", "https://app.example.com")
+///     .header("access-control-request-method", "PUT")
+///     .body(Body::empty())?;
+/// let res = app.oneshot(req).await?;
+/// assert_eq!(res.status(), 204);
+/// assert_eq!(res.headers()["access-control-allow-methods"], "GET,HEAD,POST,PUT");
+/// assert!(res.headers().get("content-type").is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct CorsLayer {
+    policy: Policy,
+}
+
+impl CorsLayer {
+    /// A layer applying `policy`.
+    pub fn new(policy: Policy) -> Self {
+        Self { policy }
+    }
+
+    /// The policy this layer applies.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+}
+
+impl fmt::Debug for CorsLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsLayer")
+            .field("policy", &self.policy)
+            .finish()
+    }
+}
+
+impl<S> Layer<S> for CorsLayer {
+    type Service = Cors<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Cors {
+            inner,
+            policy: self.policy.clone(),
+        }
+    }
+}
+
+/// The service [`CorsLayer`] produces: applies the policy around `S`.
+#[derive(Clone)]
+pub struct Cors<S> {
+    inner: S,
+    policy: Policy,
+}
+
+impl<S> Cors<S> {
+    /// Wraps `inner` with `policy` (the same as `CorsLayer::new(policy).layer(inner)`).
+    pub fn new(inner: S, policy: Policy) -> Self {
+        Self { inner, policy }
+    }
+
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for Cors<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cors")
+            .field("inner", &self.inner)
+            .field("policy", &self.policy)
+            .finish()
+    }
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future, ResBody>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
+        let view = CorsRequest::from_http(req.method(), req.headers());
+        let d = self.policy.evaluate(&view);
+        pending::log(&d);
+        let pending = Pending::new(&d, req.headers());
+        let kind = match d.action() {
+            Action::Respond { status } => {
+                let mut res = Response::new(ResBody::default());
+                // The policy only answers with valid statuses (2xx or 403).
+                *res.status_mut() =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                pending.write_answer(res.headers_mut());
+                Kind::Respond {
+                    response: Some(res),
+                }
+            }
+            Action::Forward => Kind::Forward {
+                future: self.inner.call(req),
+                pending: Some(pending),
+            },
+        };
+        ResponseFuture { kind }
+    }
+}
+
+pin_project! {
+    /// The response future of [`Cors`]: the layer's own answer, or the inner service's
+    /// response with the decision applied. No boxing.
+    pub struct ResponseFuture<F, B> {
+        #[pin]
+        kind: Kind<F, B>,
+    }
+}
+
+pin_project! {
+    #[project = KindProj]
+    enum Kind<F, B> {
+        Respond {
+            response: Option<Response<B>>,
+        },
+        Forward {
+            #[pin]
+            future: F,
+            pending: Option<Pending>,
+        },
+    }
+}
+
+impl<F, B> fmt::Debug for ResponseFuture<F, B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F, B>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().kind.project() {
+            KindProj::Respond { response } => match response.take() {
+                Some(res) => Poll::Ready(Ok(res)),
+                None => panic!("ResponseFuture polled after completion"),
+            },
+            KindProj::Forward { future, pending } => {
+                let mut res = std::task::ready!(future.poll(cx))?;
+                if let Some(pending) = pending.take() {
+                    pending.apply(res.headers_mut());
+                }
+                Poll::Ready(Ok(res))
+            }
+        }
+    }
+}
