@@ -1,3 +1,232 @@
-//! placeholder
+//! # cors-rocket
+//!
+//! A CORS [`Fairing`] for [Rocket] 0.5, driven by [`cors_core`]. Every decision is made by
+//! [`Policy::evaluate`]; this fairing only reads the request's CORS headers (without
+//! copying them) and applies the returned [`Decision`](cors_core::Decision).
+//!
+//! * Preflights the policy answers (allowed or refused) never reach the app's handlers:
+//!   `on_request` points them at a route the fairing mounts on its own reserved path
+//!   ([`Cors::PREFLIGHT_PATH`]), and `on_response` builds the answer: the decided status,
+//!   an empty body, no `Content-Type`, the CORS headers and `Vary`.
+//! * Every other request reaches the app as usual; its response (a catcher's 404 or 500
+//!   included) gets the CORS headers, with the handler's own CORS headers replaced and
+//!   its own `Vary` kept.
+//!
+//! Rejections are logged with `tracing::debug!`.
+//!
+//! Rocket only keeps UTF-8 header values: a request header that is not UTF-8 is dropped
+//! by Rocket before any fairing sees it (a non-UTF-8 `Origin` thus makes a request that
+//! is not a CORS request, which gets no CORS headers either way).
+//!
+//! [Rocket]: https://rocket.rs
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+use std::io::Cursor;
+
+use cors_core::{Action, CorsHeader, CorsRequest, Value, Vary, names};
+use rocket::fairing::{self, Fairing, Info, Kind};
+use rocket::http::uri::Origin;
+use rocket::http::{Header, Method, Status};
+use rocket::route::{Handler, Outcome, Route};
+use rocket::{Build, Data, Request, Response, Rocket};
+
+pub use cors_core::Policy;
+
+/// The CORS fairing: `.attach(Cors::new(policy))`.
+///
+/// It is a singleton fairing: attaching a second `Cors` replaces the first.
+///
+/// ```
+/// use cors_rocket::Cors;
+/// use cors_core::Policy;
+/// use rocket::http::{Header, Method, Status};
+/// use rocket::local::blocking::Client;
+///
+/// #[rocket::get("/")]
+/// fn index() -> &'static str { "ok" }
+///
+/// let policy = Policy::from_toml_str(r#"
+///     allow_origins = ["https://app.example.com"]
+///     allow_methods = ["PUT"]
+/// "#).unwrap();
+/// let rocket = rocket::build()
+///     .configure(rocket::Config { log_level: rocket::config::LogLevel::Off, ..Default::default() })
+///     .mount("/", rocket::routes![index])
+///     .attach(Cors::new(policy));
+/// let client = Client::untracked(rocket).unwrap();
+///
+/// // An actual request: the handler runs and the response gets the CORS headers.
+/// let res = client.get("/").header(Header::new("Origin", "https://app.example.com")).dispatch();
+/// assert_eq!(res.status(), Status::Ok);
+/// assert_eq!(res.headers().get_one("access-control-allow-origin"), Some("https://app.example.com"));
+/// assert_eq!(res.headers().get_one("vary"), Some("origin"));
+///
+/// // A preflight: answered by the fairing, no handler runs.
+/// let res = client.req(Method::Options, "/")
+///     .header(Header::new("Origin", "https://app.example.com"))
+///     .header(Header::new("Access-Control-Request-Method", "PUT"))
+///     .dispatch();
+/// assert_eq!(res.status(), Status::NoContent);
+/// assert_eq!(res.headers().get_one("access-control-allow-methods"), Some("GET,HEAD,POST,PUT"));
+/// assert!(res.headers().get_one("content-type").is_none());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Cors {
+    policy: Policy,
+    preflight: Option<Origin<'static>>,
+}
+
+impl Cors {
+    /// The reserved path of the route answering preflights (method `OPTIONS`).
+    pub const PREFLIGHT_PATH: &'static str = "/__cors-rocket/preflight";
+
+    /// The name of the route the fairing mounts on [`Cors::PREFLIGHT_PATH`].
+    pub const ROUTE_NAME: &'static str = "cors-rocket preflight";
+
+    /// A fairing applying `policy`.
+    pub fn new(policy: Policy) -> Self {
+        Self {
+            policy,
+            preflight: Origin::parse(Self::PREFLIGHT_PATH).ok(),
+        }
+    }
+
+    /// The policy it applies.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+}
+
+impl From<Policy> for Cors {
+    fn from(policy: Policy) -> Self {
+        Self::new(policy)
+    }
+}
+
+/// The policy as managed state, so that `on_response` can borrow it for the response's
+/// lifetime and set its precomputed values without copying them.
+struct Managed(Policy);
+
+/// The route answering preflights: an empty response the fairing completes.
+#[derive(Clone)]
+struct Preflight;
+
+#[rocket::async_trait]
+impl Handler for Preflight {
+    async fn handle<'r>(&self, req: &'r Request<'_>, _data: Data<'r>) -> Outcome<'r> {
+        Outcome::from(req, ())
+    }
+}
+
+/// The view of a Rocket request's CORS headers; values are borrowed.
+fn view<'a>(req: &'a Request<'_>) -> CorsRequest<'a> {
+    let headers = req.headers();
+    let mut view = CorsRequest::new(req.method().as_str().as_bytes());
+    for v in headers.get(names::ORIGIN) {
+        view.push_origin(v.as_bytes());
+    }
+    if view.origin().is_present() {
+        for v in headers.get(names::ACCESS_CONTROL_REQUEST_METHOD) {
+            view.push_request_method(v.as_bytes());
+        }
+        for v in headers.get(names::ACCESS_CONTROL_REQUEST_HEADERS) {
+            view.push_request_headers(v.as_bytes());
+        }
+        for v in headers.get(names::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK) {
+            view.push_private_network(v.as_bytes());
+        }
+    }
+    view
+}
+
+/// A decision's value as text: the policy's own, or the request's (always UTF-8 in Rocket).
+fn text(value: Value<'_>) -> Option<&str> {
+    match value {
+        Value::Policy(v) => Some(v.as_str()),
+        Value::Origin(b) | Value::RequestMethod(b) | Value::RequestHeaders(b) => {
+            std::str::from_utf8(b).ok()
+        }
+    }
+}
+
+#[rocket::async_trait]
+impl Fairing for Cors {
+    fn info(&self) -> Info {
+        Info {
+            name: "CORS (cors-rocket)",
+            kind: Kind::Ignite | Kind::Request | Kind::Response | Kind::Singleton,
+        }
+    }
+
+    async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
+        let mut route = Route::ranked(isize::MIN, Method::Options, Self::PREFLIGHT_PATH, Preflight);
+        route.name = Some(Self::ROUTE_NAME.into());
+        let rocket = rocket.mount("/", vec![route]);
+        Ok(match rocket.state::<Managed>() {
+            Some(_) => rocket,
+            None => rocket.manage(Managed(self.policy.clone())),
+        })
+    }
+
+    async fn on_request(&self, req: &mut Request<'_>, _data: &mut Data<'_>) {
+        let respond = {
+            let view = view(req);
+            matches!(self.policy.evaluate(&view).action(), Action::Respond { .. })
+        };
+        if respond {
+            if let Some(uri) = &self.preflight {
+                req.set_uri(uri.clone());
+            }
+        }
+    }
+
+    async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
+        let Some(Managed(policy)) = req.rocket().state::<Managed>() else {
+            return;
+        };
+        let view = view(req);
+        let d = policy.evaluate(&view);
+        if let Some(reason) = d.reason() {
+            tracing::debug!(reason = %reason, kind = d.kind().as_str(), "CORS request rejected");
+        }
+        match d.action() {
+            Action::Respond { status } => {
+                // Normally the fairing's own empty route answered; make sure regardless.
+                res.set_status(Status::new(status));
+                if !res.body().is_none() {
+                    res.set_sized_body(0, Cursor::new(&b""[..]));
+                }
+                res.remove_header("Content-Type");
+                for h in CorsHeader::ALL {
+                    res.remove_header(h.as_str());
+                }
+                res.remove_header("Vary");
+                for h in d.headers() {
+                    if let Some(v) = text(h.value) {
+                        res.adjoin_header(Header::new(h.name.as_str(), v));
+                    }
+                }
+                if d.vary() != Vary::None {
+                    res.adjoin_header(Header::new("Vary", d.vary().as_str()));
+                }
+            }
+            Action::Forward => {
+                for h in d.clears() {
+                    res.remove_header(h.as_str());
+                }
+                for h in d.headers() {
+                    if let Some(v) = text(h.value) {
+                        res.adjoin_header(Header::new(h.name.as_str(), v));
+                    }
+                }
+                let vary = d
+                    .vary()
+                    .append_to(res.headers().get("Vary").map(str::as_bytes));
+                if let Some(v) = vary {
+                    res.adjoin_header(Header::new("Vary", v));
+                }
+            }
+        }
+    }
+}
