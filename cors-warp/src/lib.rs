@@ -1,3 +1,293 @@
-//! placeholder
+//! # cors-warp
+//!
+//! CORS for [warp](https://docs.rs/warp) filters, driven by [`cors_core`]: every decision
+//! is the core's [`Policy::evaluate`]; this crate only turns the decision into headers and
+//! responses.
+//!
+//! ```text
+//! let routes = routes.recover(handle_rejection).with(cors_warp::cors!(policy));
+//! // or, the same: cors_warp::wrap(policy, routes.recover(handle_rejection))
+//! ```
+//!
+//! * Preflights the policy answers (allowed or refused) are answered **before** the
+//!   wrapped filter runs — a route that only matches `GET` does not turn a preflight into
+//!   a 405 — with the decision's status, an empty body, no `Content-Type`, the decision's
+//!   headers and `Vary`.
+//! * Every other request runs the wrapped filter; the reply it extracts gets the decision
+//!   applied: the CORS headers the decision clears are removed, the decision's headers
+//!   appended, and the missing `Vary` items appended on one more `Vary` line (the
+//!   handler's own `Vary` is kept).
+//!
+//! ## Rejections (404, 405, handler errors)
+//!
+//! A rejection of the wrapped filter is passed on unchanged, so that `.or(…)` after the
+//! wrapper still tries the next filter. A rejection has no response yet, so it gets no
+//! CORS headers: to give 404s, 405s and handler errors CORS headers, turn rejections into
+//! replies **inside** the wrapper with [`Filter::recover`]:
+//! `routes.recover(handle_rejection).with(cors!(policy))` (see [`wrap`]).
+//!
+//! ## Costs
+//!
+//! warp's filter traits are sealed and its public filters expose no borrowed view of the
+//! request headers, so the wrapper reads them through `warp::header::headers_cloned()`:
+//! one `HeaderMap` clone per request (its index and entry tables; the values are
+//! reference-counted). Answered preflights also carry their answer through one boxed
+//! custom rejection to skip the wrapped filter. Nothing else is allocated, nothing is
+//! boxed per request otherwise, and request data never causes a panic.
+//!
+//! Rejected requests are logged with `tracing` at debug level.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+mod pending;
+
+use std::convert::Infallible;
+use std::future::{Ready, ready};
+
+use cors_core::{Action, CorsRequest, Policy};
+use warp::http::{HeaderMap, Method, StatusCode};
+use warp::reject::Reject;
+use warp::reply::Response;
+use warp::{Filter, Rejection, Reply};
+
+use crate::pending::Pending;
+
+pub use cors_core;
+
+/// Wraps a warp filter with a CORS [`Policy`]; `filter.with(cors!(policy))` does the same.
+///
+/// The wrapped filter extracts one [`Reply`] and rejects with [`Rejection`] (or never
+/// rejects); the result extracts a [`warp::reply::Response`].
+///
+/// ```
+/// use cors_core::Policy;
+/// use warp::Filter;
+/// use warp::http::StatusCode;
+///
+/// #[derive(Debug)]
+/// struct Boom;
+/// impl warp::reject::Reject for Boom {}
+///
+/// // Turns rejections into replies *inside* the CORS wrapper, so 404s and errors get
+/// // CORS headers too.
+/// async fn handle(r: warp::Rejection) -> Result<warp::reply::Response, warp::Rejection> {
+///     use warp::Reply;
+///     if r.is_not_found() {
+///         Ok(StatusCode::NOT_FOUND.into_response())
+///     } else if r.find::<Boom>().is_some() {
+///         Ok(warp::reply::with_status("boom", StatusCode::INTERNAL_SERVER_ERROR).into_response())
+///     } else {
+///         Err(r)
+///     }
+/// }
+///
+/// let policy = Policy::builder()
+///     .allow_origins(["https://app.example.com"])
+///     .allow_methods(["PUT"])
+///     .build()?;
+/// let hello = warp::path("hello").and(warp::get()).map(|| "hello");
+/// let error = warp::path("error").and_then(|| async { Err::<String, _>(warp::reject::custom(Boom)) });
+/// let routes = hello.or(error).recover(handle);
+/// let routes = cors_warp::wrap(policy, routes);
+///
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// // An actual request: the route answers, the CORS headers are added.
+/// let res = warp::test::request()
+///     .path("/hello")
+///     .header("origin", "https://app.example.com")
+///     .reply(&routes)
+///     .await;
+/// assert_eq!(res.status(), 200);
+/// assert_eq!(res.headers()["access-control-allow-origin"], "https://app.example.com");
+/// assert_eq!(res.headers()["vary"], "origin");
+///
+/// // A preflight: answered by the wrapper, though `/hello` only matches GET.
+/// let res = warp::test::request()
+///     .method("OPTIONS")
+///     .path("/hello")
+///     .header("origin", "https://app.example.com")
+///     .header("access-control-request-method", "PUT")
+///     .reply(&routes)
+///     .await;
+/// assert_eq!(res.status(), 204);
+/// assert_eq!(res.headers()["access-control-allow-methods"], "GET,HEAD,POST,PUT");
+/// assert!(res.headers().get("content-type").is_none());
+///
+/// // 404s and handler errors carry CORS headers, thanks to `recover` inside `with`.
+/// for (path, status) in [("/nope", 404), ("/error", 500)] {
+///     let res = warp::test::request()
+///         .path(path)
+///         .header("origin", "https://app.example.com")
+///         .reply(&routes)
+///         .await;
+///     assert_eq!(res.status(), status);
+///     assert_eq!(res.headers()["access-control-allow-origin"], "https://app.example.com");
+/// }
+/// # });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn wrap<F, R, E>(
+    policy: Policy,
+    inner: F,
+) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
+where
+    F: Filter<Extract = (R,), Error = E> + Clone + Send + Sync + 'static,
+    R: Reply,
+    E: InnerError,
+{
+    E::wrap(policy, inner)
+}
+
+/// The wrapper for [`Filter::with`]: `filter.with(cors!(policy))` is
+/// [`wrap(policy, filter)`](wrap).
+///
+/// A macro because warp 0.4 seals its `Wrap` trait and does not export the type
+/// `warp::wrap_fn` returns, so no function can return a wrapper without boxing the
+/// wrapped filter; the macro writes the `warp::wrap_fn` call in place. `policy` is any
+/// expression of type [`Policy`], evaluated once.
+///
+/// ```
+/// use cors_warp::cors;
+/// use warp::Filter;
+///
+/// let policy = cors_core::Policy::any_origin();
+/// let routes = warp::path("hello").map(|| "hello").with(cors!(policy));
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let res = warp::test::request()
+///     .path("/hello")
+///     .header("origin", "https://anyone.example")
+///     .reply(&routes)
+///     .await;
+/// assert_eq!(res.headers()["access-control-allow-origin"], "*");
+/// # });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[macro_export]
+macro_rules! cors {
+    ($policy:expr $(,)?) => {{
+        let policy: $crate::cors_core::Policy = $policy;
+        $crate::__private::wrap_fn(move |inner| {
+            $crate::wrap(::core::clone::Clone::clone(&policy), inner)
+        })
+    }};
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use warp::wrap_fn;
+}
+
+/// The rejection type of a filter [`cors`] can wrap: [`Rejection`] or [`Infallible`].
+///
+/// Sealed; the method is an implementation detail.
+pub trait InnerError: sealed::Sealed + Send + Sized + 'static {
+    /// Wraps `inner` with `policy`.
+    #[doc(hidden)]
+    fn wrap<F, R>(
+        policy: Policy,
+        inner: F,
+    ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
+    where
+        F: Filter<Extract = (R,), Error = Self> + Clone + Send + Sync + 'static,
+        R: Reply;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for warp::Rejection {}
+    impl Sealed for std::convert::Infallible {}
+}
+
+impl InnerError for Rejection {
+    fn wrap<F, R>(
+        policy: Policy,
+        inner: F,
+    ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
+    where
+        F: Filter<Extract = (R,), Error = Self> + Clone + Send + Sync + 'static,
+        R: Reply,
+    {
+        finish(gate(policy).and(inner))
+    }
+}
+
+impl InnerError for Infallible {
+    fn wrap<F, R>(
+        policy: Policy,
+        inner: F,
+    ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
+    where
+        F: Filter<Extract = (R,), Error = Self> + Clone + Send + Sync + 'static,
+        R: Reply,
+    {
+        finish(gate(policy).and(inner))
+    }
+}
+
+/// Evaluates the request: extracts what to apply to the reply, or rejects with the
+/// [`Answer`] to send instead of running the wrapped filter.
+fn gate(
+    policy: Policy,
+) -> impl Filter<Extract = (Pending,), Error = Rejection> + Clone + Send + Sync + 'static {
+    warp::method().and(warp::header::headers_cloned()).and_then(
+        move |method: Method, headers: HeaderMap| -> Ready<Result<Pending, Rejection>> {
+            let view = CorsRequest::from_http(&method, &headers);
+            let d = policy.evaluate(&view);
+            pending::log(&d);
+            let pending = Pending::new(&d, &headers);
+            ready(match d.action() {
+                Action::Forward => Ok(pending),
+                Action::Respond { status } => Err(warp::reject::custom(Answer {
+                    // The policy only answers with valid statuses (2xx or 403).
+                    status: StatusCode::from_u16(status)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    pending,
+                })),
+            })
+        },
+    )
+}
+
+/// Applies the decision to the wrapped filter's reply, and turns an [`Answer`] into its
+/// response; other rejections pass through unchanged.
+fn finish<G, R>(
+    filter: G,
+) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
+where
+    G: Filter<Extract = (Pending, R), Error = Rejection> + Clone + Send + Sync + 'static,
+    R: Reply,
+{
+    filter
+        .map(|pending: Pending, reply: R| {
+            let mut res = reply.into_response();
+            pending.apply(res.headers_mut());
+            res
+        })
+        .recover(
+            |rejection: Rejection| -> Ready<Result<Response, Rejection>> {
+                ready(match rejection.find::<Answer>() {
+                    Some(answer) => Ok(answer.response()),
+                    None => Err(rejection),
+                })
+            },
+        )
+        .unify()
+}
+
+/// The response to a request the policy answers itself, carried past the wrapped filter.
+#[derive(Debug)]
+struct Answer {
+    status: StatusCode,
+    pending: Pending,
+}
+
+impl Reject for Answer {}
+
+impl Answer {
+    fn response(&self) -> Response {
+        let mut res = Response::default();
+        *res.status_mut() = self.status;
+        self.pending.clone().write_answer(res.headers_mut());
+        res
+    }
+}
