@@ -174,10 +174,8 @@ impl Fairing for Cors {
             let view = view(req);
             matches!(self.policy.evaluate(&view).action(), Action::Respond { .. })
         };
-        if respond {
-            if let Some(uri) = &self.preflight {
-                req.set_uri(uri.clone());
-            }
+        if let (true, Some(uri)) = (respond, &self.preflight) {
+            req.set_uri(uri.clone());
         }
     }
 

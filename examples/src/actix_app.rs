@@ -1,1 +1,185 @@
-//! The example routes on actix. (Being written.)
+//! The example routes on actix-web, with [`cors_actix::Cors`].
+//!
+//! [`configure`] registers the routes; wrap the app to add CORS:
+//!
+//! ```
+//! use actix_web::{App, test};
+//! use cors_examples::actix_app;
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! let policy = cors_core::Policy::any_origin();
+//! // With CORS (the middleware must be the outermost `wrap`, i.e. the last one):
+//! let app = test::init_service(
+//!     App::new().wrap(cors_actix::Cors::new(policy)).configure(actix_app::configure),
+//! )
+//! .await;
+//! let res = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
+//! assert_eq!(test::read_body(res).await, "ok");
+//!
+//! // Bare, for comparison:
+//! let bare = test::init_service(App::new().configure(actix_app::configure)).await;
+//! let res = test::call_service(&bare, test::TestRequest::get().uri("/echo").to_request()).await;
+//! assert_eq!(test::read_body(res).await, "GET");
+//! # });
+//! ```
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{App, Error, HttpRequest, HttpResponse, HttpServer, test, web};
+use cors_actix::Cors;
+use cors_core::Policy;
+
+use crate::{TestRequest, TestResponse};
+
+async fn root() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("x-custom", "1"))
+        .body("ok")
+}
+
+async fn echo(req: HttpRequest) -> HttpResponse {
+    let method: &'static str = match *req.method() {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        _ => "",
+    };
+    HttpResponse::Ok()
+        .insert_header(("x-custom", "1"))
+        .body(method)
+}
+
+async fn vary() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("vary", "accept-encoding"))
+        .body("vary")
+}
+
+async fn error() -> Result<HttpResponse, Error> {
+    Err(actix_web::error::ErrorInternalServerError("boom"))
+}
+
+async fn own_options() -> HttpResponse {
+    HttpResponse::Ok().body("own options")
+}
+
+/// Registers the example routes (see the [crate] docs); anything else is actix's own 404.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(root))
+        .service(
+            web::resource("/echo")
+                .route(web::get().to(echo))
+                .route(web::post().to(echo))
+                .route(web::put().to(echo))
+                .route(web::patch().to(echo))
+                .route(web::delete().to(echo)),
+        )
+        .route("/vary", web::get().to(vary))
+        .route("/error", web::get().to(error))
+        .route("/own-options", web::method(Method::OPTIONS).to(own_options));
+}
+
+/// The example app with CORS: `App::new().wrap(Cors::new(policy)).configure(configure)`.
+pub fn app(
+    policy: Policy,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    App::new().wrap(Cors::new(policy)).configure(configure)
+}
+
+/// Runs the example routes with `policy` on `addr`, blocking the calling thread on its
+/// own actix system; prints `actix listening on http://<addr>` once it accepts connections.
+pub fn run(
+    policy: Policy,
+    addr: SocketAddr,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new(move || app(policy.clone())).bind(addr)?;
+        let bound = server.addrs().first().copied().unwrap_or(addr);
+        let server = server.run();
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "actix listening on http://{bound}")?;
+        out.flush()?;
+        drop(out);
+        server.await?;
+        Ok(())
+    })
+}
+
+/// Sends one request through the app (with CORS) in process; header names lower-case.
+///
+/// Returns status 0 when the request cannot be expressed (an invalid method, path or
+/// header). Builds its own actix system: call it outside any async runtime.
+pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
+    let unsendable = TestResponse {
+        status: 0,
+        headers: Vec::new(),
+        body: Vec::new(),
+    };
+    let Ok(method) = Method::from_bytes(req.method.as_bytes()) else {
+        return unsendable;
+    };
+    if req.path.parse::<actix_web::http::Uri>().is_err() {
+        return unsendable;
+    }
+    let mut test_req = test::TestRequest::default().method(method).uri(&req.path);
+    for (name, value) in &req.headers {
+        let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_bytes(value),
+        ) else {
+            return unsendable;
+        };
+        test_req = test_req.append_header((name, value));
+    }
+    let policy = policy.clone();
+    actix_web::rt::System::new().block_on(async move {
+        let app = test::init_service(app(policy)).await;
+        match app.call(test_req.to_request()).await {
+            Ok(res) => {
+                let status = res.status().as_u16();
+                let headers = lines(res.headers());
+                let body = test::read_body(res).await.to_vec();
+                TestResponse {
+                    status,
+                    headers,
+                    body,
+                }
+            }
+            Err(e) => {
+                let res = e.error_response();
+                let status = res.status().as_u16();
+                let headers = lines(res.headers());
+                let body = actix_web::body::to_bytes(res.into_body())
+                    .await
+                    .map(|b| b.to_vec())
+                    .unwrap_or_default();
+                TestResponse {
+                    status,
+                    headers,
+                    body,
+                }
+            }
+        }
+    })
+}
+
+fn lines(map: &actix_web::http::header::HeaderMap) -> Vec<(String, Vec<u8>)> {
+    map.iter()
+        .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+        .collect()
+}

@@ -1,1 +1,211 @@
-//! The example routes on rocket. (Being written.)
+//! The example routes on Rocket, with the [`cors_rocket::Cors`] fairing.
+//!
+//! ```
+//! use cors_examples::rocket_app;
+//! use rocket::local::blocking::Client;
+//!
+//! let client = Client::untracked(rocket_app::rocket(Some(cors_core::Policy::any_origin()))).unwrap();
+//! let res = client.get("/").header(rocket::http::Header::new("Origin", "https://a.example")).dispatch();
+//! assert_eq!(res.headers().get_one("access-control-allow-origin"), Some("*"));
+//! assert_eq!(res.into_string().as_deref(), Some("ok"));
+//! ```
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+use cors_core::Policy;
+use rocket::config::LogLevel;
+use rocket::data::{Limits, ToByteUnit};
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::http::uri::Origin;
+use rocket::http::{Header, Method, Status};
+use rocket::local::blocking::Client;
+use rocket::response::status::Custom;
+use rocket::{Build, Responder, Rocket};
+
+use crate::{TestRequest, TestResponse};
+
+/// A responder with one extra header.
+#[derive(Responder)]
+struct WithHeader {
+    body: &'static str,
+    header: Header<'static>,
+}
+
+fn custom(body: &'static str) -> WithHeader {
+    WithHeader {
+        body,
+        header: Header::new("x-custom", "1"),
+    }
+}
+
+#[rocket::get("/")]
+fn root() -> WithHeader {
+    custom("ok")
+}
+
+#[rocket::get("/echo")]
+fn echo_get() -> WithHeader {
+    custom("GET")
+}
+
+#[rocket::post("/echo")]
+fn echo_post() -> WithHeader {
+    custom("POST")
+}
+
+#[rocket::put("/echo")]
+fn echo_put() -> WithHeader {
+    custom("PUT")
+}
+
+#[rocket::patch("/echo")]
+fn echo_patch() -> WithHeader {
+    custom("PATCH")
+}
+
+#[rocket::delete("/echo")]
+fn echo_delete() -> WithHeader {
+    custom("DELETE")
+}
+
+#[rocket::get("/vary")]
+fn vary() -> WithHeader {
+    WithHeader {
+        body: "vary",
+        header: Header::new("Vary", "accept-encoding"),
+    }
+}
+
+#[rocket::get("/error")]
+fn error() -> Result<&'static str, Custom<&'static str>> {
+    Err(Custom(Status::InternalServerError, "boom"))
+}
+
+#[rocket::options("/own-options")]
+fn own_options() -> &'static str {
+    "own options"
+}
+
+/// The configuration: no Rocket.toml or environment, logging off, default limits spelled
+/// out; `addr` sets the address and port (default 127.0.0.1:8000).
+fn figment(addr: Option<SocketAddr>) -> Figment {
+    let limits = Limits::default()
+        .limit("bytes", 64.kibibytes())
+        .limit("string", 64.kibibytes());
+    let mut figment = Figment::from(rocket::Config::default())
+        .merge(("log_level", LogLevel::Off))
+        .merge(("cli_colors", false))
+        .merge(("limits", limits));
+    if let Some(addr) = addr {
+        figment = figment
+            .merge(("address", addr.ip()))
+            .merge(("port", addr.port()));
+    }
+    figment
+}
+
+/// The example app; `None` = bare, without the CORS fairing (for benchmarks).
+pub fn rocket(policy: Option<Policy>) -> Rocket<Build> {
+    let rocket = rocket::custom(figment(None)).mount(
+        "/",
+        rocket::routes![
+            root,
+            echo_get,
+            echo_post,
+            echo_put,
+            echo_patch,
+            echo_delete,
+            vary,
+            error,
+            own_options
+        ],
+    );
+    match policy {
+        Some(policy) => rocket.attach(cors_rocket::Cors::new(policy)),
+        None => rocket,
+    }
+}
+
+/// Runs the example routes with `policy` on `addr`, blocking the calling thread on its
+/// own tokio runtime; prints `rocket listening on http://<addr>` once it accepts
+/// connections (Rocket's own logging is off).
+pub fn run(
+    policy: Policy,
+    addr: SocketAddr,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let liftoff = AdHoc::on_liftoff("listening", |rocket| {
+            Box::pin(async move {
+                let config = rocket.config();
+                let addr = SocketAddr::new(config.address, config.port);
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "rocket listening on http://{addr}");
+                let _ = out.flush();
+            })
+        });
+        rocket(Some(policy))
+            .configure(figment(Some(addr)))
+            .attach(liftoff)
+            .launch()
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    })
+}
+
+/// Sends one request through the app (with CORS) in process; header names lower-case.
+///
+/// Returns status 0 when Rocket's local client cannot carry the request: a header value
+/// that is not UTF-8 (Rocket headers are strings), a method Rocket does not know, or an
+/// invalid path. Builds its own runtime: call it outside any async runtime.
+pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
+    let unsendable = TestResponse {
+        status: 0,
+        headers: Vec::new(),
+        body: Vec::new(),
+    };
+    let Ok(method) = Method::from_str(&req.method) else {
+        return unsendable;
+    };
+    if Origin::parse(&req.path).is_err() {
+        return unsendable;
+    }
+    let mut headers = Vec::with_capacity(req.headers.len());
+    for (name, value) in &req.headers {
+        let Ok(value) = String::from_utf8(value.clone()) else {
+            return unsendable;
+        };
+        headers.push(Header::new(name.clone(), value));
+    }
+    let Ok(client) = Client::untracked(rocket(Some(policy.clone()))) else {
+        return unsendable;
+    };
+    let mut local = client.req(method, req.path.clone());
+    for h in headers {
+        local = local.header(h);
+    }
+    let res = local.dispatch();
+    let status = res.status().code;
+    let headers = res
+        .headers()
+        .iter()
+        .map(|h| {
+            (
+                h.name().as_str().to_ascii_lowercase(),
+                h.value().as_bytes().to_vec(),
+            )
+        })
+        .collect();
+    let body = res.into_bytes().unwrap_or_default();
+    TestResponse {
+        status,
+        headers,
+        body,
+    }
+}
