@@ -1,1 +1,153 @@
-//! The example routes on axum. (Being written.)
+//! The example routes on axum, with [`cors_axum::CorsLayer`] around the whole router.
+//!
+//! ```
+//! use cors_examples::{TestRequest, axum_app};
+//!
+//! let req = TestRequest {
+//!     method: "GET".into(),
+//!     path: "/".into(),
+//!     headers: vec![("Origin".into(), b"https://a.example".to_vec())],
+//! };
+//! let res = axum_app::in_process(&cors_core::Policy::any_origin(), &req);
+//! assert_eq!(res.status, 200);
+//! assert_eq!(res.body, b"ok");
+//! assert!(res.headers.contains(&("access-control-allow-origin".into(), b"*".to_vec())));
+//! ```
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::header::VARY;
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, options};
+use cors_axum::CorsLayer;
+use cors_core::Policy;
+use tower::ServiceExt;
+
+use crate::{TestRequest, TestResponse};
+
+/// The `/error` handler's error: a 500 `boom`.
+struct AppError;
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        (StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response()
+    }
+}
+
+async fn root() -> impl IntoResponse {
+    ([("x-custom", "1")], "ok")
+}
+
+async fn echo(method: Method) -> impl IntoResponse {
+    ([("x-custom", "1")], method.as_str().to_owned())
+}
+
+async fn vary() -> impl IntoResponse {
+    ([(VARY, "accept-encoding")], "vary")
+}
+
+async fn error() -> Result<&'static str, AppError> {
+    Err(AppError)
+}
+
+async fn own_options() -> &'static str {
+    "own options"
+}
+
+/// The example app; `None` = bare, without the CORS layer (for benchmarks). Unmatched
+/// paths get axum's own 404 and unmatched methods its 405, through the layer.
+pub fn router(policy: Option<Policy>) -> Router {
+    let router = Router::new()
+        .route("/", get(root))
+        .route(
+            "/echo",
+            get(echo).post(echo).put(echo).patch(echo).delete(echo),
+        )
+        .route("/vary", get(vary))
+        .route("/error", get(error))
+        .route("/own-options", options(own_options));
+    match policy {
+        Some(policy) => router.layer(CorsLayer::new(policy)),
+        None => router,
+    }
+}
+
+/// Runs the example routes with `policy` on `addr`, blocking the calling thread on its
+/// own tokio runtime; prints `axum listening on http://<addr>` (the bound address) once
+/// it accepts connections.
+pub fn run(
+    policy: Policy,
+    addr: SocketAddr,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let bound = listener.local_addr()?;
+        {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "axum listening on http://{bound}")?;
+            out.flush()?;
+        }
+        axum::serve(listener, router(Some(policy))).await?;
+        Ok(())
+    })
+}
+
+/// Sends one request through the app (with CORS) in process (`tower::ServiceExt::oneshot`);
+/// header names lower-case, in order.
+///
+/// Returns status 0 when the request cannot be built (an invalid method, path, header
+/// name or value). Builds its own runtime: call it outside any async runtime.
+pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
+    let unsendable = TestResponse {
+        status: 0,
+        headers: Vec::new(),
+        body: Vec::new(),
+    };
+    let Some(request) = build(req) else {
+        return unsendable;
+    };
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return unsendable;
+    };
+    runtime.block_on(async {
+        let Ok(res) = router(Some(policy.clone())).oneshot(request).await;
+        let status = res.status().as_u16();
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+            .collect();
+        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .map(|b| b.to_vec())
+            .unwrap_or_default();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    })
+}
+
+fn build(req: &TestRequest) -> Option<Request<Body>> {
+    let mut builder = Request::builder()
+        .method(Method::from_bytes(req.method.as_bytes()).ok()?)
+        .uri(&req.path);
+    for (name, value) in &req.headers {
+        builder = builder.header(
+            HeaderName::from_bytes(name.as_bytes()).ok()?,
+            HeaderValue::from_bytes(value).ok()?,
+        );
+    }
+    builder.body(Body::empty()).ok()
+}
