@@ -1,0 +1,103 @@
+//! The layer adds no heap allocation per request over the bare service.
+
+use std::convert::Infallible;
+use std::future::{Ready, ready};
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use cors_axum::CorsLayer;
+use cors_core::Policy;
+use http::{HeaderValue, Request, Response};
+use tower::{Layer, Service};
+
+/// A bare service answering `200 ok` with one header, without awaiting anything.
+#[derive(Clone)]
+struct App;
+
+impl Service<Request<()>> for App {
+    type Response = Response<&'static str>;
+    type Error = Infallible;
+    type Future = Ready<Result<Self::Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Request<()>) -> Self::Future {
+        let mut res = Response::new("ok");
+        res.headers_mut()
+            .insert("x-custom", HeaderValue::from_static("1"));
+        ready(Ok(res))
+    }
+}
+
+/// Allocations made by calling `svc` on each request and polling the response to
+/// completion, after one warm-up request (which fills lazily initialised caches such as
+/// globset's regex pools and tracing's callsite registry).
+fn allocations<S>(mut svc: S, mut requests: Vec<Request<()>>) -> u64
+where
+    S: Service<Request<()>, Response = Response<&'static str>, Error = Infallible>,
+{
+    let mut cx = Context::from_waker(Waker::noop());
+    if let Some(req) = requests.pop() {
+        let _ = pin!(svc.call(req)).poll(&mut cx);
+    }
+    let info = allocation_counter::measure(|| {
+        for req in requests {
+            let fut = pin!(svc.call(req));
+            let Poll::Ready(Ok(res)) = fut.poll(&mut cx) else {
+                panic!("not ready");
+            };
+            drop(res);
+        }
+    });
+    info.count_total
+}
+
+fn requests(method: &str, headers: &[(&'static str, &'static str)]) -> Vec<Request<()>> {
+    (0..11)
+        .map(|_| {
+            let mut req = Request::builder().method(method).uri("/");
+            for (n, v) in headers {
+                req = req.header(*n, HeaderValue::from_static(v));
+            }
+            req.body(()).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn the_layer_adds_no_allocation() {
+    let policy = Policy::from_toml_str(
+        r#"
+        allow_origins = ["https://app.example.com"]
+        allow_methods = ["PUT"]
+        allow_headers = ["content-type"]
+        expose_headers = ["x-custom"]
+        allow_credentials = true
+        max_age = 600
+        "#,
+    )
+    .unwrap();
+    let wrapped = CorsLayer::new(policy).layer(App);
+    let preflight = [
+        ("origin", "https://app.example.com"),
+        ("access-control-request-method", "PUT"),
+        ("access-control-request-headers", "content-type"),
+    ];
+    let cases: [(&str, &str, &[(&str, &str)]); 4] = [
+        ("not CORS", "GET", &[]),
+        ("allowed", "GET", &[("origin", "https://app.example.com")]),
+        ("refused", "GET", &[("origin", "https://evil.example.com")]),
+        ("preflight", "OPTIONS", &preflight),
+    ];
+    for (name, method, headers) in cases {
+        let bare = allocations(App, requests(method, headers));
+        let with = allocations(wrapped.clone(), requests(method, headers));
+        eprintln!("{name}: {with} allocations with CORS, {bare} bare (10 requests)");
+        assert!(
+            with <= bare,
+            "{name}: {with} allocations with CORS, {bare} bare"
+        );
+    }
+}
