@@ -66,6 +66,13 @@ fn requests(method: &str, headers: &[(&'static str, &'static str)]) -> Vec<Reque
         .collect()
 }
 
+/// Name, method, headers.
+type Case = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
 #[test]
 fn the_layer_adds_no_allocation() {
     let policy = Policy::from_toml_str(
@@ -80,16 +87,16 @@ fn the_layer_adds_no_allocation() {
     )
     .unwrap();
     let wrapped = CorsLayer::new(policy).layer(App);
-    let preflight = [
+    const PREFLIGHT: [(&str, &str); 3] = [
         ("origin", "https://app.example.com"),
         ("access-control-request-method", "PUT"),
         ("access-control-request-headers", "content-type"),
     ];
-    let cases: [(&str, &str, &[(&str, &str)]); 4] = [
+    let cases: [Case; 4] = [
         ("not CORS", "GET", &[]),
         ("allowed", "GET", &[("origin", "https://app.example.com")]),
         ("refused", "GET", &[("origin", "https://evil.example.com")]),
-        ("preflight", "OPTIONS", &preflight),
+        ("preflight", "OPTIONS", &PREFLIGHT),
     ];
     for (name, method, headers) in cases {
         let bare = allocations(App, requests(method, headers));
