@@ -54,6 +54,17 @@ async fn error() -> Result<&'static str, AppError> {
     Err(AppError)
 }
 
+async fn whoami(headers: axum::http::HeaderMap) -> impl IntoResponse {
+    let cookie = headers
+        .get(axum::http::header::COOKIE)
+        .map(|v| v.as_bytes().to_vec())
+        .unwrap_or_default();
+    (
+        [(axum::http::header::SET_COOKIE, crate::SESSION_COOKIE)],
+        cookie,
+    )
+}
+
 async fn own_options() -> &'static str {
     "own options"
 }
@@ -69,7 +80,8 @@ pub fn router(policy: Option<Policy>) -> Router {
         )
         .route("/vary", get(vary))
         .route("/error", get(error))
-        .route("/own-options", options(own_options));
+        .route("/own-options", options(own_options))
+        .route("/whoami", get(whoami));
     match policy {
         Some(policy) => router.layer(CorsLayer::new(policy)),
         None => router,

@@ -7,14 +7,19 @@
 //! | `GET /vary` | 200 `vary`, with the handler's own `Vary: accept-encoding` |
 //! | `GET /error` | 500 `boom`, returned as the handler's error |
 //! | `OPTIONS /own-options` | 200 `own options` |
+//! | `GET /whoami` | 200, body = the request's `Cookie` header (empty without one), and `Set-Cookie: sid=s3cret; Path=/; SameSite=Lax` (for the browser tests' credentialed requests) |
 //! | anything else | the framework's own 404 |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod actix_app;
 pub mod axum_app;
+pub mod raw_http;
 pub mod rocket_app;
 pub mod warp_app;
+
+/// The cookie `GET /whoami` sets.
+pub const SESSION_COOKIE: &str = "sid=s3cret; Path=/; SameSite=Lax";
 
 /// A request for an app in process: method, path and raw header lines.
 #[derive(Debug, Clone)]

@@ -89,7 +89,18 @@ fn app() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send
         .and(get())
         .and_then(|| async { Err::<&'static str, _>(warp::reject::custom(AppError)) });
     let own_options = path!("own-options").and(options()).map(|| "own options");
+    let whoami = path!("whoami")
+        .and(get())
+        .and(warp::header::optional::<String>("cookie"))
+        .map(|cookie: Option<String>| {
+            warp::reply::with_header(
+                cookie.unwrap_or_default(),
+                "set-cookie",
+                crate::SESSION_COOKIE,
+            )
+        });
     root.or(echo)
+        .or(whoami)
         .or(vary)
         .or(error)
         .or(own_options)

@@ -1,1 +1,139 @@
-fn main() {}
+//! `serve`: the example routes on axum, actix-web, rocket and warp, all from one policy file.
+//!
+//! ```text
+//! cargo run --release -p cors-examples --bin serve -- \
+//!     [--framework all|axum|actix|rocket|warp] [--policy FILE] [--listen HOST:PORT]
+//! ```
+//!
+//! With `--framework all` (the default) axum listens on PORT, actix-web on PORT+1, rocket
+//! on PORT+2 and warp on PORT+3. Set `RUST_LOG=debug` to see every rejected CORS request.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::process::ExitCode;
+
+use cors_core::Policy;
+use cors_examples::{actix_app, axum_app, rocket_app, warp_app};
+
+const USAGE: &str =
+    "usage: serve [--framework all|axum|actix|rocket|warp] [--policy FILE] [--listen HOST:PORT]";
+
+type RunFn = fn(Policy, SocketAddr) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+const FRAMEWORKS: [(&str, RunFn); 4] = [
+    ("axum", axum_app::run),
+    ("actix", actix_app::run),
+    ("rocket", rocket_app::run),
+    ("warp", warp_app::run),
+];
+
+struct Args {
+    framework: String,
+    policy: String,
+    listen: String,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        framework: "all".into(),
+        policy: concat!(env!("CARGO_MANIFEST_DIR"), "/policy.toml").into(),
+        listen: "127.0.0.1:3000".into(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
+            None => (flag.clone(), None),
+        };
+        let slot = match name.as_str() {
+            "--framework" => &mut args.framework,
+            "--policy" => &mut args.policy,
+            "--listen" => &mut args.listen,
+            "-h" | "--help" => return Err(String::new()),
+            _ => return Err(format!("unknown argument {flag:?}")),
+        };
+        *slot = match inline.or_else(|| it.next()) {
+            Some(v) => v,
+            None => return Err(format!("{name} needs a value")),
+        };
+    }
+    Ok(args)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) if e.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("error: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let policy = match Policy::from_file(&args.policy) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.policy);
+            return ExitCode::FAILURE;
+        }
+    };
+    let base = match args.listen.to_socket_addrs().map(|mut a| a.next()) {
+        Ok(Some(addr)) => addr,
+        _ => {
+            eprintln!("error: --listen {:?} is not HOST:PORT", args.listen);
+            return ExitCode::from(2);
+        }
+    };
+    let selected: Vec<(usize, &str, RunFn)> = FRAMEWORKS
+        .iter()
+        .enumerate()
+        .filter(|(_, (name, _))| args.framework == "all" || args.framework == *name)
+        .map(|(i, (name, run))| (i, *name, *run))
+        .collect();
+    if selected.is_empty() {
+        eprintln!("error: unknown framework {:?}\n{USAGE}", args.framework);
+        return ExitCode::from(2);
+    }
+    let offset = |i: usize| -> Option<SocketAddr> {
+        let port = base
+            .port()
+            .checked_add(if args.framework == "all" { i as u16 } else { 0 })?;
+        Some(SocketAddr::new(base.ip(), port))
+    };
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    for (i, name, run) in selected {
+        let Some(addr) = offset(i) else {
+            eprintln!("error: port {} + {i} is out of range", base.port());
+            return ExitCode::from(2);
+        };
+        let policy = policy.clone();
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let result = run(policy, addr).map_err(|e| e.to_string());
+            let _ = tx.send((name, addr, result));
+        });
+    }
+    drop(tx);
+    // Servers run until killed; any that stops (a bind error, say) stops the whole process.
+    match rx.recv() {
+        Ok((name, addr, Err(e))) => {
+            eprintln!("error: {name} on {addr}: {e}");
+            ExitCode::FAILURE
+        }
+        Ok((name, addr, Ok(()))) => {
+            eprintln!("{name} on {addr} stopped");
+            ExitCode::SUCCESS
+        }
+        Err(_) => ExitCode::FAILURE,
+    }
+}

@@ -1,0 +1,122 @@
+//! A deliberately plain HTTP/1.1 client over a `TcpStream`, for tests: it sends header
+//! lines exactly as given (repeated names, raw non-UTF-8 bytes, huge values), which
+//! ordinary clients normalise or refuse.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use crate::{TestRequest, TestResponse};
+
+/// Sends `req` to `addr` with `Connection: close` and reads the whole response.
+pub fn send(addr: SocketAddr, req: &TestRequest) -> io::Result<TestResponse> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(20)))?;
+    let mut head = Vec::with_capacity(256);
+    write!(
+        head,
+        "{} {} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n",
+        req.method, req.path
+    )?;
+    if matches!(req.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
+        head.extend_from_slice(b"Content-Length: 0\r\n");
+    }
+    for (name, value) in &req.headers {
+        head.extend_from_slice(name.as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value);
+        head.extend_from_slice(b"\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
+    // A server may answer (431, 400) and close before reading everything we send.
+    let write_result = stream.write_all(&head);
+    let mut raw = Vec::new();
+    let read_result = stream.read_to_end(&mut raw);
+    if raw.is_empty() {
+        write_result?;
+        read_result?;
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "empty response",
+        ));
+    }
+    parse(&raw)
+}
+
+fn invalid(msg: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg.to_owned())
+}
+
+/// Parses one HTTP/1.1 response (the body read to the end, de-chunked when chunked).
+pub fn parse(raw: &[u8]) -> io::Result<TestResponse> {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| invalid("no end of headers"))?;
+    let head = &raw[..end];
+    let mut body = raw[end + 4..].to_vec();
+    let mut lines = head
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    let status_line = lines.next().ok_or_else(|| invalid("no status line"))?;
+    let status = status_line
+        .split(|&b| b == b' ')
+        .nth(1)
+        .and_then(|s| std::str::from_utf8(s).ok())
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| invalid("bad status line"))?;
+    let mut headers = Vec::new();
+    for line in lines {
+        let colon = line
+            .iter()
+            .position(|&b| b == b':')
+            .ok_or_else(|| invalid("bad header"))?;
+        let name = String::from_utf8_lossy(&line[..colon]).to_ascii_lowercase();
+        let value = line[colon + 1..].trim_ascii().to_vec();
+        headers.push((name, value));
+    }
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case(b"chunked"));
+    if chunked {
+        body = dechunk(&body)?;
+    }
+    Ok(TestResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn dechunk(mut data: &[u8]) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let eol = data
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .ok_or_else(|| invalid("bad chunk"))?;
+        let size_text = std::str::from_utf8(&data[..eol]).map_err(|_| invalid("bad chunk size"))?;
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+            .map_err(|_| invalid("bad chunk size"))?;
+        data = &data[eol + 2..];
+        if size == 0 {
+            return Ok(out);
+        }
+        let chunk = data.get(..size).ok_or_else(|| invalid("short chunk"))?;
+        out.extend_from_slice(chunk);
+        data = data.get(size + 2..).unwrap_or(&[]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parses_chunked_responses() {
+        let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nVary: a\r\nvary: b\r\n\r\n2\r\nok\r\n1\r\n!\r\n0\r\n\r\n";
+        let r = super::parse(raw).unwrap();
+        assert_eq!(r.status, 200);
+        assert_eq!(r.body, b"ok!");
+        assert_eq!(r.headers.iter().filter(|(n, _)| n == "vary").count(), 2);
+    }
+}

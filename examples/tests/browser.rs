@@ -1,0 +1,424 @@
+//! A real browser proves it: headless Chromium runs `fetch` calls from a page on one
+//! loopback origin against `serve` on others, for every framework, and reports what it
+//! could read.
+//!
+//! Chromium is `/usr/bin/chromium` (Debian's package). Without it these tests print a
+//! loud SKIPPED notice, unless `CORS_REQUIRE_BROWSER` is set (as `.ci/run` does), in
+//! which case a missing browser fails them.
+
+mod support {
+    pub mod server;
+}
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
+
+use serde_json::Value;
+use support::server::{Server, TempDir, start};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn browser_available() -> bool {
+    if Path::new(CHROMIUM).exists() {
+        return true;
+    }
+    if std::env::var_os("CORS_REQUIRE_BROWSER").is_some() {
+        panic!(
+            "CORS_REQUIRE_BROWSER is set but {CHROMIUM} is missing: apt-get install -y chromium"
+        );
+    }
+    eprintln!(
+        "\n\n!!!!!!!! SKIPPED: browser test needs {CHROMIUM} (apt-get install -y chromium); \
+         set CORS_REQUIRE_BROWSER=1 to make its absence a failure !!!!!!!!\n"
+    );
+    false
+}
+
+const MAIN_PAGE: &str = r#"<!doctype html><meta charset="utf-8"><title>CORS browser test</title>
+<body><script>
+const q = new URLSearchParams(location.search);
+const A = q.get('a'), P = q.get('p'), W = q.get('w');
+async function attempt(f) { try { return await f(); } catch (e) { return 'blocked'; } }
+async function run() {
+  const r = {};
+  r.simple = await attempt(async () => { const res = await fetch(A + '/');
+    return {status: res.status, body: await res.text(), exposed: res.headers.get('x-custom'), unexposed: res.headers.get('vary')}; });
+  r.preflighted_put = await attempt(async () => { const res = await fetch(A + '/echo', {method: 'PUT',
+    headers: {'content-type': 'application/json', 'x-requested-with': 'browser'}, body: JSON.stringify({a: 1})});
+    return {status: res.status, body: await res.text()}; });
+  r.cookie_first = await attempt(async () => (await fetch(A + '/whoami', {credentials: 'include'})).text());
+  r.cookie_sent = await attempt(async () => (await fetch(A + '/whoami', {credentials: 'include'})).text());
+  r.cookie_omitted = await attempt(async () => (await fetch(A + '/whoami', {credentials: 'omit'})).text());
+  r.method_outside_policy = await attempt(async () => (await fetch(A + '/echo', {method: 'PROPFIND'})).status);
+  r.header_outside_policy = await attempt(async () => (await fetch(A + '/echo', {headers: {'x-secret': '1'}})).status);
+  r.error_500 = await attempt(async () => { const res = await fetch(A + '/error'); return {status: res.status, body: await res.text()}; });
+  r.not_found = await attempt(async () => (await fetch(A + '/no-such-route')).status);
+  r.any_origin = await attempt(async () => (await fetch(P + '/')).text());
+  r.any_origin_with_credentials = await attempt(async () => (await fetch(P + '/', {credentials: 'include'})).text());
+  r.port_wildcard = await attempt(async () => (await fetch(W + '/')).text());
+  for (const [k, base] of [['max_age_600', A], ['max_age_0', W]]) {
+    for (let i = 0; i < 2; i++) {
+      r[k + '_' + i] = await attempt(async () => (await fetch(base + '/echo?cache', {method: 'PUT',
+        headers: {'x-requested-with': 'cache'}})).text());
+    }
+  }
+  await fetch('/report?page=main', {method: 'POST', body: JSON.stringify(r)});
+}
+const frame = document.createElement('iframe');
+frame.src = q.get('other') + '/other.html?a=' + encodeURIComponent(A);
+document.body.appendChild(frame);
+run();
+</script>"#;
+
+const OTHER_PAGE: &str = r#"<!doctype html><meta charset="utf-8"><title>unlisted origin</title>
+<script>
+const A = new URLSearchParams(location.search).get('a');
+(async () => {
+  let r;
+  try { r = await (await fetch(A + '/')).text(); } catch (e) { r = 'blocked'; }
+  await fetch('/report?page=other', {method: 'POST', body: JSON.stringify({unlisted_origin: r})});
+})();
+</script>"#;
+
+/// A tiny page server: GET serves the pages, POST /report?page=X records a JSON body.
+fn page_server(reports: mpsc::Sender<(String, Value)>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("page server");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let reports = reports.clone();
+            std::thread::spawn(move || serve_page(stream, reports));
+        }
+    });
+    addr
+}
+
+fn serve_page(stream: TcpStream, reports: mpsc::Sender<(String, Value)>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((n, v)) = line.split_once(':')
+                && n.eq_ignore_ascii_case("content-length")
+            {
+                length = v.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let target = request_line.split(' ').nth(1).unwrap_or("/").to_owned();
+        let (status, content_type, payload) = if target.starts_with("/main.html") {
+            ("200 OK", "text/html", MAIN_PAGE.as_bytes())
+        } else if target.starts_with("/other.html") {
+            ("200 OK", "text/html", OTHER_PAGE.as_bytes())
+        } else if let Some(page) = target.strip_prefix("/report?page=") {
+            if let Ok(v) = serde_json::from_slice(&body) {
+                let _ = reports.send((page.to_owned(), v));
+            }
+            ("204 No Content", "text/plain", &b""[..])
+        } else {
+            ("404 Not Found", "text/plain", &b"not found"[..])
+        };
+        let head = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\r\n",
+            payload.len()
+        );
+        let stream = reader.get_mut();
+        if stream
+            .write_all(head.as_bytes())
+            .and_then(|_| stream.write_all(payload))
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// A TCP proxy in front of `target` that counts the preflights for `/echo?cache`.
+fn counting_proxy(target: SocketAddr) -> (SocketAddr, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("proxy");
+    let addr = listener.local_addr().expect("addr");
+    let count = Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().map_while(Result::ok) {
+            let Ok(upstream) = TcpStream::connect(target) else {
+                continue;
+            };
+            let (mut c_read, mut u_write) = (
+                client.try_clone().expect("clone"),
+                upstream.try_clone().expect("clone"),
+            );
+            let (mut u_read, mut c_write) = (upstream, client);
+            let counter = counter.clone();
+            std::thread::spawn(move || {
+                let mut buf = vec![0u8; 16 * 1024];
+                let mut tail: Vec<u8> = Vec::new();
+                while let Ok(n) = c_read.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    tail.extend_from_slice(&buf[..n]);
+                    let needle = b"OPTIONS /echo?cache ";
+                    let hits = tail.windows(needle.len()).filter(|w| w == needle).count();
+                    counter.fetch_add(hits, Ordering::SeqCst);
+                    let keep = tail.len().saturating_sub(needle.len() - 1);
+                    tail.drain(..keep);
+                    if u_write.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = u_write.shutdown(std::net::Shutdown::Write);
+            });
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut u_read, &mut c_write);
+                let _ = c_write.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    (addr, count)
+}
+
+/// Chromium in its own process group, killed with all its children when dropped.
+struct Browser {
+    child: Child,
+    _profile: TempDir,
+}
+
+impl Browser {
+    fn open(url: &str) -> Browser {
+        use std::os::unix::process::CommandExt;
+        let profile = TempDir::new("chromium");
+        let child = Command::new(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("start chromium");
+        Browser {
+            child,
+            _profile: profile,
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Run {
+    main: HashMap<String, Value>,
+    other: HashMap<String, Value>,
+    preflights_600: usize,
+    preflights_0: usize,
+}
+
+fn run_browser(framework: &'static str) -> Option<Run> {
+    if !browser_available() {
+        return None;
+    }
+    let (tx, rx) = mpsc::channel();
+    let page = page_server(tx.clone());
+    let other = page_server(tx);
+    let page_origin = format!("http://{page}");
+
+    let main_policy = format!(
+        r#"allow_origins = ["{page_origin}"]
+allow_methods = ["PUT", "DELETE", "PATCH"]
+allow_headers = ["content-type", "x-requested-with"]
+expose_headers = ["x-custom"]
+allow_credentials = true
+max_age = 600
+"#
+    );
+    let public_policy = "allow_origins = [\"*\"]\n";
+    let wildcard_policy = r#"allow_origins = ["http://127.0.0.1:*"]
+allow_methods = ["PUT"]
+allow_headers = ["x-requested-with"]
+max_age = 0
+"#;
+    let servers: [Server; 3] = [
+        start(framework, &main_policy),
+        start(framework, public_policy),
+        start(framework, wildcard_policy),
+    ];
+    let (a, count_600) = counting_proxy(servers[0].addr);
+    let (w, count_0) = counting_proxy(servers[2].addr);
+    let url = format!(
+        "{page_origin}/main.html?a=http://{a}&p=http://{}&w=http://{w}&other=http://{other}",
+        servers[1].addr
+    );
+    let browser = Browser::open(&url);
+    let mut pages: HashMap<String, HashMap<String, Value>> = HashMap::new();
+    while pages.len() < 2 {
+        match rx.recv_timeout(Duration::from_secs(90)) {
+            Ok((name, Value::Object(map))) => {
+                pages.insert(name, map.into_iter().collect());
+            }
+            Ok(_) => {}
+            Err(_) => panic!(
+                "{framework}: the browser did not report (got {:?})",
+                pages.keys()
+            ),
+        }
+    }
+    drop(browser);
+    Some(Run {
+        main: pages.remove("main").unwrap_or_default(),
+        other: pages.remove("other").unwrap_or_default(),
+        preflights_600: count_600.load(Ordering::SeqCst),
+        preflights_0: count_0.load(Ordering::SeqCst),
+    })
+}
+
+fn check(framework: &'static str) {
+    let Some(run) = run_browser(framework) else {
+        return;
+    };
+    let r = |k: &str| run.main.get(k).cloned().unwrap_or(Value::Null);
+    let blocked = Value::from("blocked");
+    let mut failures = Vec::new();
+    let mut expect = |name: &str, got: Value, want: Value| {
+        if got != want {
+            failures.push(format!("{name}: got {got}, want {want}"));
+        }
+    };
+    expect(
+        "simple GET: exposed header readable, unexposed not",
+        r("simple"),
+        serde_json::json!({"status": 200, "body": "ok", "exposed": "1", "unexposed": null}),
+    );
+    expect(
+        "preflighted PUT with a custom header and a JSON body",
+        r("preflighted_put"),
+        serde_json::json!({"status": 200, "body": "PUT"}),
+    );
+    expect(
+        "credentialed: no cookie yet",
+        r("cookie_first"),
+        Value::from(""),
+    );
+    expect(
+        "credentialed: the API's cookie is sent back",
+        r("cookie_sent"),
+        Value::from("sid=s3cret"),
+    );
+    expect(
+        "credentials omitted: no cookie",
+        r("cookie_omitted"),
+        Value::from(""),
+    );
+    expect(
+        "method outside the policy",
+        r("method_outside_policy"),
+        blocked.clone(),
+    );
+    expect(
+        "header outside the policy",
+        r("header_outside_policy"),
+        blocked.clone(),
+    );
+    expect(
+        "500 readable",
+        r("error_500"),
+        serde_json::json!({"status": 500, "body": "boom"}),
+    );
+    expect("404 readable", r("not_found"), Value::from(404));
+    expect("* allows any page", r("any_origin"), Value::from("ok"));
+    expect(
+        "* refuses credentials",
+        r("any_origin_with_credentials"),
+        blocked.clone(),
+    );
+    expect("port wildcard", r("port_wildcard"), Value::from("ok"));
+    for k in [
+        "max_age_600_0",
+        "max_age_600_1",
+        "max_age_0_0",
+        "max_age_0_1",
+    ] {
+        expect(k, r(k), Value::from("PUT"));
+    }
+    expect(
+        "page on an unlisted origin",
+        run.other
+            .get("unlisted_origin")
+            .cloned()
+            .unwrap_or(Value::Null),
+        blocked,
+    );
+    expect(
+        "max_age 600: one preflight for two requests",
+        Value::from(run.preflights_600),
+        Value::from(1),
+    );
+    expect(
+        "max_age 0: a preflight for each request",
+        Value::from(run.preflights_0),
+        Value::from(2),
+    );
+    assert!(
+        failures.is_empty(),
+        "{framework} in Chromium:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn chromium_axum() {
+    check("axum");
+}
+
+#[test]
+fn chromium_actix() {
+    check("actix");
+}
+
+#[test]
+fn chromium_rocket() {
+    check("rocket");
+}
+
+#[test]
+fn chromium_warp() {
+    check("warp");
+}

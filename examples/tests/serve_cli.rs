@@ -1,0 +1,122 @@
+//! The `serve` command line: an invalid policy is refused before binding, with every
+//! problem printed; `--framework all` starts the four servers on consecutive ports.
+
+mod support {
+    pub mod server;
+}
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::server::{TempDir, free_port};
+
+#[test]
+fn invalid_policy_exits_non_zero_before_binding_and_names_every_problem() {
+    let dir = TempDir::new("cli");
+    let policy = dir.path().join("bad.toml");
+    std::fs::write(
+        &policy,
+        "allow_origins = [\"https://example.com/\", \"null\"]\nmax_age = 100000\nallow_methodz = []\n",
+    )
+    .unwrap();
+    // Hold the port: if serve tried to bind before validating, it would fail differently.
+    let held = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port();
+    let out = Command::new(env!("CARGO_BIN_EXE_serve"))
+        .args([
+            "--framework",
+            "axum",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--policy",
+        ])
+        .arg(&policy)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("allow_methodz"), "{stderr}");
+    // The key problems stop loading first; fix the key and the value problems show.
+    std::fs::write(
+        &policy,
+        "allow_origins = [\"https://example.com/\", \"null\"]\nmax_age = 100000\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_serve"))
+        .args([
+            "--framework",
+            "axum",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--policy",
+        ])
+        .arg(&policy)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("3 problems"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean \"https://example.com\"?"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\"null\""), "{stderr}");
+    assert!(stderr.contains("max_age"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
+}
+
+#[test]
+fn unknown_arguments_are_usage_errors() {
+    let out = Command::new(env!("CARGO_BIN_EXE_serve"))
+        .arg("--bogus")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("usage: serve"));
+    let out = Command::new(env!("CARGO_BIN_EXE_serve"))
+        .args(["--framework", "express"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn all_frameworks_start_on_consecutive_ports_with_the_bundled_policy() {
+    // Find four consecutive free ports.
+    let base = (0..50)
+        .map(|_| free_port())
+        .find(|&p| p < 65000 && (0..4).all(|i| TcpListener::bind(("127.0.0.1", p + i)).is_ok()))
+        .expect("four free ports");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_serve"))
+        .args(["--listen", &format!("127.0.0.1:{base}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while lines.len() < 4 && Instant::now() < deadline {
+        if let Ok(l) = rx.recv_timeout(Duration::from_millis(200)) {
+            lines.push(l);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    lines.sort();
+    let mut expected: Vec<String> = ["axum", "actix", "rocket", "warp"]
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("{f} listening on http://127.0.0.1:{}", base + i as u16))
+        .collect();
+    expected.sort();
+    assert_eq!(lines, expected);
+}

@@ -1,0 +1,126 @@
+//! Starts the `serve` binary for one framework on a free loopback port, and stops it
+//! (killing the process) when dropped, so tests leave nothing behind.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+pub const FRAMEWORKS: [&str; 4] = ["axum", "actix", "rocket", "warp"];
+
+/// A running `serve`.
+pub struct Server {
+    child: Child,
+    pub addr: SocketAddr,
+    pub framework: &'static str,
+    _dir: Option<TempDir>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("cors-test-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A loopback port that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Starts `serve --framework <framework>` with the policy text given (TOML).
+pub fn start(framework: &'static str, policy_toml: &str) -> Server {
+    let dir = TempDir::new(framework);
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(&policy, policy_toml).expect("write policy");
+    let mut last_err = String::new();
+    // A port picked free can be taken before serve binds it; try a few.
+    for _ in 0..5 {
+        let port = free_port();
+        match spawn(framework, &policy, port) {
+            Ok((child, addr)) => {
+                return Server {
+                    child,
+                    addr,
+                    framework,
+                    _dir: Some(dir),
+                };
+            }
+            Err(e) => last_err = e,
+        }
+    }
+    panic!("serve --framework {framework} did not start: {last_err}");
+}
+
+fn spawn(framework: &str, policy: &Path, port: u16) -> Result<(Child, SocketAddr), String> {
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_serve"))
+        .args([
+            "--framework",
+            framework,
+            "--listen",
+            &addr.to_string(),
+            "--policy",
+        ])
+        .arg(policy)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if line.contains("listening on") {
+                let _ = tx.send(line);
+            }
+        }
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(line) if line == format!("{framework} listening on http://{addr}") => Ok((child, addr)),
+        Ok(line) => {
+            let _ = child.kill();
+            Err(format!("unexpected line {line:?}"))
+        }
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = e.read_to_string(&mut err);
+            }
+            Err(format!("no listening line; stderr: {err}"))
+        }
+    }
+}
