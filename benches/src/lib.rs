@@ -1,1 +1,136 @@
-//! placeholder
+//! Fixtures shared by the criterion benchmarks (`benches/cors.rs`) and the allocation
+//! report (`src/bin/allocs.rs`): the same policies and requests for both.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use cors_core::{CorsRequest, Policy};
+
+/// The origin every allowed request comes from.
+pub const ORIGIN: &str = "https://app.example.com";
+
+/// The policy the framework benchmarks configure (ours and each native crate alike):
+/// one exact origin, GET/POST/PUT, `content-type` and `x-requested-with`, credentials,
+/// `x-custom` exposed, max age 600.
+pub fn policy() -> Policy {
+    Policy::from_toml_str(
+        r#"
+        allow_origins = ["https://app.example.com"]
+        allow_methods = ["GET", "POST", "PUT"]
+        allow_headers = ["content-type", "x-requested-with"]
+        expose_headers = ["x-custom"]
+        allow_credentials = true
+        max_age = 600
+        "#,
+    )
+    .unwrap_or_else(|e| panic!("benchmark policy: {e}"))
+}
+
+/// One `Policy::evaluate` case: a policy and a request's header lines.
+pub struct CoreCase {
+    /// The bench function name within group `core`.
+    pub id: &'static str,
+    /// The policy.
+    pub policy: Policy,
+    /// The request method.
+    pub method: &'static str,
+    /// The request's header lines.
+    pub headers: Vec<(&'static str, Vec<u8>)>,
+}
+
+impl CoreCase {
+    /// Evaluates the case once; returns a checksum so the work cannot be optimised away.
+    pub fn run(&self) -> usize {
+        let mut req = CorsRequest::new(self.method.as_bytes());
+        for (n, v) in &self.headers {
+            req.push_header(n.as_bytes(), v);
+        }
+        let d = self.policy.evaluate(&req);
+        d.headers().map(|h| h.value.as_bytes().len()).sum::<usize>() + d.is_allowed() as usize
+    }
+
+    /// Whether the case's decision allows the request.
+    pub fn allowed(&self) -> bool {
+        let mut req = CorsRequest::new(self.method.as_bytes());
+        for (n, v) in &self.headers {
+            req.push_header(n.as_bytes(), v);
+        }
+        self.policy.evaluate(&req).is_allowed()
+    }
+}
+
+fn origin(o: &str) -> (&'static str, Vec<u8>) {
+    ("origin", o.as_bytes().to_vec())
+}
+
+/// Every `core/*` case, in bench order.
+pub fn core_cases() -> Vec<CoreCase> {
+    let p = policy();
+    let patterns = Policy::from_toml_str(
+        r#"allow_origins = ["https://*.example.org", "https://pr-*.preview.example.net"]"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let list: Vec<String> = (0..1000)
+        .map(|i| format!("\"https://o{i}.example.com\""))
+        .collect();
+    let thousand = Policy::from_toml_str(&format!("allow_origins = [{}]", list.join(",")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let hostile: Vec<u8> = b", ".iter().copied().cycle().take(64 * 1024).collect();
+    let acrm = |m: &str| ("access-control-request-method", m.as_bytes().to_vec());
+    let acrh = |h: &[u8]| ("access-control-request-headers", h.to_vec());
+    vec![
+        CoreCase {
+            id: "simple-allowed",
+            policy: p.clone(),
+            method: "GET",
+            headers: vec![origin(ORIGIN)],
+        },
+        CoreCase {
+            id: "simple-rejected",
+            policy: p.clone(),
+            method: "GET",
+            headers: vec![origin("https://evil.example.com")],
+        },
+        CoreCase {
+            id: "no-origin",
+            policy: p.clone(),
+            method: "GET",
+            headers: vec![],
+        },
+        CoreCase {
+            id: "preflight-allowed",
+            policy: p.clone(),
+            method: "OPTIONS",
+            headers: vec![origin(ORIGIN), acrm("PUT"), acrh(b"content-type")],
+        },
+        CoreCase {
+            id: "preflight-rejected",
+            policy: p.clone(),
+            method: "OPTIONS",
+            headers: vec![origin(ORIGIN), acrm("PUT"), acrh(b"x-not-allowed")],
+        },
+        CoreCase {
+            id: "1000-origins-allowed",
+            policy: thousand,
+            method: "GET",
+            headers: vec![origin("https://o500.example.com")],
+        },
+        CoreCase {
+            id: "subdomain-pattern-allowed",
+            policy: patterns.clone(),
+            method: "GET",
+            headers: vec![origin("https://shop.eu.example.org")],
+        },
+        CoreCase {
+            id: "glob-allowed",
+            policy: patterns,
+            method: "GET",
+            headers: vec![origin("https://pr-1234.preview.example.net")],
+        },
+        CoreCase {
+            id: "hostile-acrh",
+            policy: p,
+            method: "OPTIONS",
+            headers: vec![origin(ORIGIN), acrm("PUT"), acrh(&hostile)],
+        },
+    ]
+}
