@@ -5,9 +5,10 @@
 //! copying them) and applies the returned [`Decision`](cors_core::Decision).
 //!
 //! * Preflights the policy answers (allowed or refused) never reach the app's handlers:
-//!   `on_request` points them at a route the fairing mounts on its own reserved path
-//!   ([`Cors::PREFLIGHT_PATH`]), and `on_response` builds the answer: the decided status,
-//!   an empty body, no `Content-Type`, the CORS headers and `Vary`.
+//!   the fairing mounts an `OPTIONS /<_..>` route ranked before every other route
+//!   ([`Cors::ROUTE_RANK`]) that takes exactly those preflights and forwards every other
+//!   `OPTIONS` request to the app's own routes; `on_response` then builds the answer: the
+//!   decided status, an empty body, no `Content-Type`, the CORS headers and `Vary`.
 //! * Every other request reaches the app as usual; its response (a catcher's 404 or 500
 //!   included) gets the CORS headers, with the handler's own CORS headers replaced and
 //!   its own `Vary` kept.
@@ -26,7 +27,6 @@ use std::io::Cursor;
 
 use cors_core::{Action, CorsHeader, CorsRequest, Value, Vary, names};
 use rocket::fairing::{self, Fairing, Info, Kind};
-use rocket::http::uri::Origin;
 use rocket::http::{Header, Method, Status};
 use rocket::route::{Handler, Outcome, Route};
 use rocket::{Build, Data, Request, Response, Rocket};
@@ -74,22 +74,21 @@ pub use cors_core::Policy;
 #[derive(Debug, Clone)]
 pub struct Cors {
     policy: Policy,
-    preflight: Option<Origin<'static>>,
 }
 
 impl Cors {
-    /// The reserved path of the route answering preflights (method `OPTIONS`).
-    pub const PREFLIGHT_PATH: &'static str = "/__cors-rocket/preflight";
-
-    /// The name of the route the fairing mounts on [`Cors::PREFLIGHT_PATH`].
+    /// The name of the `OPTIONS /<_..>` route the fairing mounts to take the preflights
+    /// it answers.
     pub const ROUTE_NAME: &'static str = "cors-rocket preflight";
+
+    /// The rank of that route: before every route of the app (Rocket tries lower ranks
+    /// first), so that no app handler sees a preflight the policy answers. It only
+    /// collides with an app route of the same rank.
+    pub const ROUTE_RANK: isize = isize::MIN;
 
     /// A fairing applying `policy`.
     pub fn new(policy: Policy) -> Self {
-        Self {
-            policy,
-            preflight: Origin::parse(Self::PREFLIGHT_PATH).ok(),
-        }
+        Self { policy }
     }
 
     /// The policy it applies.
@@ -108,14 +107,19 @@ impl From<Policy> for Cors {
 /// lifetime and set its precomputed values without copying them.
 struct Managed(Policy);
 
-/// The route answering preflights: an empty response the fairing completes.
+/// The route taking the preflights the policy answers: an empty response that
+/// `on_response` completes. Every other `OPTIONS` request goes on to the app's routes.
 #[derive(Clone)]
-struct Preflight;
+struct Preflight(Policy);
 
 #[rocket::async_trait]
 impl Handler for Preflight {
-    async fn handle<'r>(&self, req: &'r Request<'_>, _data: Data<'r>) -> Outcome<'r> {
-        Outcome::from(req, ())
+    async fn handle<'r>(&self, req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r> {
+        let view = view(req);
+        match self.0.evaluate(&view).action() {
+            Action::Respond { .. } => Outcome::from(req, ()),
+            Action::Forward => Outcome::forward(data, Status::NotFound),
+        }
     }
 }
 
@@ -155,28 +159,23 @@ impl Fairing for Cors {
     fn info(&self) -> Info {
         Info {
             name: "CORS (cors-rocket)",
-            kind: Kind::Ignite | Kind::Request | Kind::Response | Kind::Singleton,
+            kind: Kind::Ignite | Kind::Response | Kind::Singleton,
         }
     }
 
     async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
-        let mut route = Route::ranked(isize::MIN, Method::Options, Self::PREFLIGHT_PATH, Preflight);
+        let mut route = Route::ranked(
+            Self::ROUTE_RANK,
+            Method::Options,
+            "/<_..>",
+            Preflight(self.policy.clone()),
+        );
         route.name = Some(Self::ROUTE_NAME.into());
         let rocket = rocket.mount("/", vec![route]);
         Ok(match rocket.state::<Managed>() {
             Some(_) => rocket,
             None => rocket.manage(Managed(self.policy.clone())),
         })
-    }
-
-    async fn on_request(&self, req: &mut Request<'_>, _data: &mut Data<'_>) {
-        let respond = {
-            let view = view(req);
-            matches!(self.policy.evaluate(&view).action(), Action::Respond { .. })
-        };
-        if let (true, Some(uri)) = (respond, &self.preflight) {
-            req.set_uri(uri.clone());
-        }
     }
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {

@@ -343,11 +343,41 @@ fn answered_preflights_never_reach_the_app_and_own_options_still_works() {
 }
 
 #[test]
-fn reserved_path_is_only_for_preflights() {
-    // A plain request to the reserved path finds nothing there for GET.
-    let client = client(&basic());
-    let a = send(&client, "GET", Cors::PREFLIGHT_PATH, &hdrs(&[])).expect("sent");
+fn options_without_a_route_still_get_the_apps_404() {
+    // The fairing's catch-all OPTIONS route forwards what it does not answer.
+    let client = Client::untracked(app(Some(&basic()), false)).expect("rocket ignites");
+    let a = send(
+        &client,
+        "OPTIONS",
+        "/echo",
+        &hdrs(&[("origin", "https://app.example.com")]),
+    )
+    .expect("sent");
     assert_eq!(a.status, 404);
+    assert_eq!(
+        a.values("access-control-allow-origin"),
+        [b"https://app.example.com"]
+    );
+    let a = send(&client, "OPTIONS", "/", &hdrs(&[])).expect("sent");
+    assert_eq!(a.status, 404);
+}
+
+#[test]
+fn preflights_to_the_root_are_answered() {
+    let client = client(&basic());
+    let before = hits(&client);
+    let a = send(
+        &client,
+        "OPTIONS",
+        "/",
+        &hdrs(&[
+            ("origin", "https://app.example.com"),
+            ("access-control-request-method", "PUT"),
+        ]),
+    )
+    .expect("sent");
+    assert_eq!(a.status, 204);
+    assert_eq!(hits(&client), before);
 }
 
 #[test]
