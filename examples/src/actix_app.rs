@@ -29,7 +29,7 @@ use std::net::SocketAddr;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{App, Error, HttpRequest, HttpResponse, HttpServer, test, web};
 use cors_actix::Cors;
 use cors_core::Policy;
@@ -66,6 +66,17 @@ async fn error() -> Result<HttpResponse, Error> {
     Err(actix_web::error::ErrorInternalServerError("boom"))
 }
 
+async fn whoami(req: HttpRequest) -> HttpResponse {
+    let cookie = req
+        .headers()
+        .get(header::COOKIE)
+        .map(|v| v.as_bytes().to_vec())
+        .unwrap_or_default();
+    HttpResponse::Ok()
+        .insert_header((header::SET_COOKIE, crate::SESSION_COOKIE))
+        .body(cookie)
+}
+
 async fn own_options() -> HttpResponse {
     HttpResponse::Ok().body("own options")
 }
@@ -83,7 +94,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/vary", web::get().to(vary))
         .route("/error", web::get().to(error))
-        .route("/own-options", web::method(Method::OPTIONS).to(own_options));
+        .route("/own-options", web::method(Method::OPTIONS).to(own_options))
+        .route("/whoami", web::get().to(whoami));
 }
 
 /// The example app with CORS: `App::new().wrap(Cors::new(policy)).configure(configure)`.

@@ -22,15 +22,16 @@ use rocket::figment::Figment;
 use rocket::http::uri::Origin;
 use rocket::http::{Header, Method, Status};
 use rocket::local::blocking::Client;
+use rocket::request::{self, FromRequest};
 use rocket::response::status::Custom;
-use rocket::{Build, Responder, Rocket};
+use rocket::{Build, Request, Responder, Rocket};
 
 use crate::{TestRequest, TestResponse};
 
 /// A responder with one extra header.
 #[derive(Responder)]
-struct WithHeader {
-    body: &'static str,
+struct WithHeader<T = &'static str> {
+    body: T,
     header: Header<'static>,
 }
 
@@ -84,6 +85,26 @@ fn error() -> Result<&'static str, Custom<&'static str>> {
     Err(Custom(Status::InternalServerError, "boom"))
 }
 
+/// The request's raw `Cookie` header, if any.
+struct RawCookie<'r>(Option<&'r str>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for RawCookie<'r> {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Self::Error> {
+        request::Outcome::Success(RawCookie(req.headers().get_one("Cookie")))
+    }
+}
+
+#[rocket::get("/whoami")]
+fn whoami(cookie: RawCookie<'_>) -> WithHeader<String> {
+    WithHeader {
+        body: cookie.0.unwrap_or_default().to_owned(),
+        header: Header::new("Set-Cookie", crate::SESSION_COOKIE),
+    }
+}
+
 #[rocket::options("/own-options")]
 fn own_options() -> &'static str {
     "own options"
@@ -120,7 +141,8 @@ pub fn rocket(policy: Option<Policy>) -> Rocket<Build> {
             echo_delete,
             vary,
             error,
-            own_options
+            own_options,
+            whoami
         ],
     );
     match policy {
