@@ -8,12 +8,15 @@ use libfuzzer_sys::fuzz_target;
 const ALLOWED: [&str; 3] = ["content-type", "x-requested-with", "x-a"];
 
 fuzz_target!(|data: &[u8]| {
-    let policy = Policy::builder()
-        .allow_origin("https://a.example")
-        .allow_methods(["PUT"])
-        .allow_headers(ALLOWED)
-        .build()
-        .expect("valid policy");
+    static POLICY: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
+    let policy = POLICY.get_or_init(|| {
+        Policy::builder()
+            .allow_origin("https://a.example")
+            .allow_methods(["PUT"])
+            .allow_headers(ALLOWED)
+            .build()
+            .expect("valid policy")
+    });
     // A 0xFF byte separates header lines.
     let lines: Vec<&[u8]> = data.split(|b| *b == 0xff).collect();
     let mut req = CorsRequest::new(b"OPTIONS");

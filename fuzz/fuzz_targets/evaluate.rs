@@ -32,7 +32,8 @@ fn matches_pattern(o: &[u8]) -> bool {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let policy = Policy::from_toml_str(
+    static POLICY: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
+    let policy = POLICY.get_or_init(|| Policy::from_toml_str(
         r#"
         allow_origins = ["https://app.example.com", "http://localhost:8080", "http://[::1]:3000",
                          "https://*.example.org", "https://pr-*.preview.example.net", "http://127.0.0.1:*"]
@@ -42,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
         allow_private_network = true
         "#,
     )
-    .expect("valid policy");
+    .expect("valid policy"));
     // Fields separated by 0xFF: method, then (name index, value) pairs.
     let mut parts = data.split(|b| *b == 0xff);
     let method = parts.next().unwrap_or(b"GET");
