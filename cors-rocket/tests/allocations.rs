@@ -13,6 +13,14 @@ use rocket::local::blocking::Client;
 
 const N: u64 = 10;
 
+/// Name, method, headers, header names the response did not have.
+type Case = (
+    &'static str,
+    Method,
+    &'static [(&'static str, &'static str)],
+    u64,
+);
+
 #[rocket::get("/")]
 fn ok() -> &'static str {
     "ok"
@@ -63,8 +71,7 @@ fn the_fairing_adds_one_allocation_plus_one_per_new_header_name() {
     .expect("policy");
     let bare = client(None);
     let cors = client(Some(policy));
-    // Name, method, headers, new header names on the response.
-    let cases: [(&str, Method, &[(&str, &str)], u64); 3] = [
+    let cases: [Case; 3] = [
         ("not CORS", Method::Get, &[], 1), // Vary
         (
             "actual, refused",
