@@ -40,7 +40,7 @@ const ACAPN: HeaderName = HeaderName::from_static("access-control-allow-private-
 
 /// The most headers a decision sets (every CORS header once, plus one
 /// `Access-Control-Allow-Headers` per request line); kept inline, never on the heap.
-const MAX_HEADERS: usize = CorsHeader::ALL.len() + cors_core::MAX_REQUEST_HEADER_LINES;
+const MAX_HEADERS: usize = cors_core::MAX_DECISION_HEADERS;
 
 /// Distinct precomputed policy values cached per middleware instance.
 const CACHE_SLOTS: usize = 8;

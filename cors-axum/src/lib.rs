@@ -23,8 +23,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod pending;
-
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -36,7 +34,7 @@ use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::pending::Pending;
+use cors_core::http1::PendingHeaders as Pending;
 
 pub use cors_core;
 
@@ -169,7 +167,7 @@ where
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
         let view = CorsRequest::from_http(req.method(), req.headers());
         let d = self.policy.evaluate(&view);
-        pending::log(&d);
+        log(&d);
         let pending = Pending::new(&d, req.headers());
         let kind = match d.action() {
             Action::Respond { status } => {
@@ -240,5 +238,12 @@ where
                 Poll::Ready(Ok(res))
             }
         }
+    }
+}
+
+/// Logs why a request was rejected, if it was.
+fn log(d: &cors_core::Decision<'_>) {
+    if let Some(reason) = d.reason() {
+        tracing::debug!(reason = %reason, kind = d.kind().as_str(), "CORS request rejected");
     }
 }

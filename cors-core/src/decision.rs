@@ -391,9 +391,9 @@ impl fmt::Display for Reason<'_> {
     }
 }
 
-/// The most headers a decision sets: five single ones plus one
-/// `Access-Control-Allow-Headers` per request line.
-const MAX_HEADERS: usize = 5 + crate::request::MAX_REQUEST_HEADER_LINES;
+/// The most headers a [`Decision`] sets: five single ones plus one
+/// `Access-Control-Allow-Headers` per request line, so adapters can size fixed arrays.
+pub const MAX_DECISION_HEADERS: usize = 5 + crate::request::MAX_REQUEST_HEADER_LINES;
 
 /// The outcome of [`Policy::evaluate`](crate::Policy::evaluate): plain data, no allocation.
 ///
@@ -411,7 +411,7 @@ pub struct Decision<'a> {
     kind: RequestKind,
     reason: Option<Reason<'a>>,
     action: Action,
-    headers: [Header<'a>; MAX_HEADERS],
+    headers: [Header<'a>; MAX_DECISION_HEADERS],
     len: usize,
     vary: Vary,
 }
@@ -425,7 +425,7 @@ impl<'a> Decision<'a> {
             headers: [Header {
                 name: CorsHeader::AllowOrigin,
                 value: Value::Origin(b""),
-            }; MAX_HEADERS],
+            }; MAX_DECISION_HEADERS],
             len: 0,
             vary,
         }

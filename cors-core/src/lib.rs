@@ -40,6 +40,8 @@
 mod config;
 mod decision;
 mod error;
+#[cfg(feature = "http")]
+pub mod http1;
 mod matcher;
 mod origin;
 mod policy;
@@ -48,7 +50,8 @@ mod token;
 
 pub use config::PolicyConfig;
 pub use decision::{
-    Action, CorsHeader, Decision, Header, Malformed, PolicyValue, Reason, RequestKind, Value, Vary,
+    Action, CorsHeader, Decision, Header, MAX_DECISION_HEADERS, Malformed, PolicyValue, Reason,
+    RequestKind, Value, Vary,
 };
 pub use error::{PolicyError, Problem, ProblemKind};
 pub use origin::{MAX_ORIGIN_LEN, OriginSyntax};

@@ -40,8 +40,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod pending;
-
 use std::convert::Infallible;
 use std::future::{Ready, ready};
 
@@ -51,7 +49,7 @@ use warp::reject::Reject;
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
-use crate::pending::Pending;
+use cors_core::http1::PendingHeaders as Pending;
 
 pub use cors_core;
 
@@ -234,7 +232,7 @@ fn gate(
         move |method: Method, headers: HeaderMap| -> Ready<Result<Pending, Rejection>> {
             let view = CorsRequest::from_http(&method, &headers);
             let d = policy.evaluate(&view);
-            pending::log(&d);
+            log(&d);
             let pending = Pending::new(&d, &headers);
             ready(match d.action() {
                 Action::Forward => Ok(pending),
@@ -290,5 +288,12 @@ impl Answer {
         *res.status_mut() = self.status;
         self.pending.clone().write_answer(res.headers_mut());
         res
+    }
+}
+
+/// Logs why a request was rejected, if it was.
+fn log(d: &cors_core::Decision<'_>) {
+    if let Some(reason) = d.reason() {
+        tracing::debug!(reason = %reason, kind = d.kind().as_str(), "CORS request rejected");
     }
 }
