@@ -119,10 +119,29 @@ pub fn run(
     policy: Policy,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    run_with(Some(policy), addr)
+}
+
+/// As [`run`]; `None` = the same routes without the CORS middleware
+/// (`App::new().configure(configure)`, for `serve --no-cors`).
+pub fn run_with(
+    policy: Option<Policy>,
+    addr: SocketAddr,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     actix_web::rt::System::new().block_on(async move {
-        let server = HttpServer::new(move || app(policy.clone())).bind(addr)?;
-        let bound = server.addrs().first().copied().unwrap_or(addr);
-        let server = server.run();
+        // The two apps have different types, hence two servers built the same way.
+        let (server, bound) = match policy {
+            Some(policy) => {
+                let server = HttpServer::new(move || app(policy.clone())).bind(addr)?;
+                let bound = server.addrs().first().copied().unwrap_or(addr);
+                (server.run(), bound)
+            }
+            None => {
+                let server = HttpServer::new(|| App::new().configure(configure)).bind(addr)?;
+                let bound = server.addrs().first().copied().unwrap_or(addr);
+                (server.run(), bound)
+            }
+        };
         let mut out = std::io::stdout().lock();
         writeln!(out, "actix listening on http://{bound}")?;
         out.flush()?;

@@ -95,6 +95,14 @@ pub fn run(
     policy: Policy,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    run_with(Some(policy), addr)
+}
+
+/// As [`run`]; `None` = the same routes without the CORS layer (`serve --no-cors`).
+pub fn run_with(
+    policy: Option<Policy>,
+    addr: SocketAddr,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -106,7 +114,7 @@ pub fn run(
             writeln!(out, "axum listening on http://{bound}")?;
             out.flush()?;
         }
-        axum::serve(listener, router(Some(policy))).await?;
+        axum::serve(listener, router(policy)).await?;
         Ok(())
     })
 }

@@ -158,6 +158,14 @@ pub fn run(
     policy: Policy,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    run_with(Some(policy), addr)
+}
+
+/// As [`run`]; `None` = the same routes without the CORS fairing (`serve --no-cors`).
+pub fn run_with(
+    policy: Option<Policy>,
+    addr: SocketAddr,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -171,7 +179,7 @@ pub fn run(
                 let _ = out.flush();
             })
         });
-        rocket(Some(policy))
+        rocket(policy)
             .configure(figment(Some(addr)))
             .attach(liftoff)
             .launch()

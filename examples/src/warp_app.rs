@@ -139,6 +139,14 @@ pub fn run(
     policy: Policy,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    run_with(Some(policy), addr)
+}
+
+/// As [`run`]; `None` = the same routes without the CORS wrapper (`serve --no-cors`).
+pub fn run_with(
+    policy: Option<Policy>,
+    addr: SocketAddr,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -150,10 +158,16 @@ pub fn run(
             writeln!(out, "warp listening on http://{bound}")?;
             out.flush()?;
         }
-        warp::serve(with_cors(policy))
-            .incoming(listener)
-            .run()
-            .await;
+        // Unboxed either way, as without `--no-cors` before.
+        match policy {
+            Some(policy) => {
+                warp::serve(with_cors(policy))
+                    .incoming(listener)
+                    .run()
+                    .await
+            }
+            None => warp::serve(bare()).incoming(listener).run().await,
+        }
         Ok(())
     })
 }

@@ -2,11 +2,13 @@
 //!
 //! ```text
 //! cargo run --release -p cors-examples --bin serve -- \
-//!     [--framework all|axum|actix|rocket|warp] [--policy FILE] [--listen HOST:PORT]
+//!     [--framework all|axum|actix|rocket|warp] [--policy FILE] [--listen HOST:PORT] [--no-cors]
 //! ```
 //!
 //! With `--framework all` (the default) axum listens on PORT, actix-web on PORT+1, rocket
 //! on PORT+2 and warp on PORT+3. Set `RUST_LOG=debug` to see every rejected CORS request.
+//! `--no-cors` runs the same routes without the CORS middleware (no policy is loaded), as
+//! the baseline for load runs.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
@@ -14,22 +16,24 @@ use std::process::ExitCode;
 use cors_core::Policy;
 use cors_examples::{actix_app, axum_app, rocket_app, warp_app};
 
-const USAGE: &str =
-    "usage: serve [--framework all|axum|actix|rocket|warp] [--policy FILE] [--listen HOST:PORT]";
+const USAGE: &str = "usage: serve [--framework all|axum|actix|rocket|warp] [--policy FILE] \
+[--listen HOST:PORT] [--no-cors]
+  --no-cors  the same routes without the CORS middleware (--policy is not read); a baseline";
 
-type RunFn = fn(Policy, SocketAddr) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
+type RunFn = fn(Option<Policy>, SocketAddr) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 const FRAMEWORKS: [(&str, RunFn); 4] = [
-    ("axum", axum_app::run),
-    ("actix", actix_app::run),
-    ("rocket", rocket_app::run),
-    ("warp", warp_app::run),
+    ("axum", axum_app::run_with),
+    ("actix", actix_app::run_with),
+    ("rocket", rocket_app::run_with),
+    ("warp", warp_app::run_with),
 ];
 
 struct Args {
     framework: String,
     policy: String,
     listen: String,
+    no_cors: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -37,6 +41,7 @@ fn parse_args() -> Result<Args, String> {
         framework: "all".into(),
         policy: concat!(env!("CARGO_MANIFEST_DIR"), "/policy.toml").into(),
         listen: "127.0.0.1:3000".into(),
+        no_cors: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -48,6 +53,10 @@ fn parse_args() -> Result<Args, String> {
             "--framework" => &mut args.framework,
             "--policy" => &mut args.policy,
             "--listen" => &mut args.listen,
+            "--no-cors" if inline.is_none() => {
+                args.no_cors = true;
+                continue;
+            }
             "-h" | "--help" => return Err(String::new()),
             _ => return Err(format!("unknown argument {flag:?}")),
         };
@@ -79,11 +88,16 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
-    let policy = match Policy::from_file(&args.policy) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {}: {e}", args.policy);
-            return ExitCode::FAILURE;
+    let policy = if args.no_cors {
+        eprintln!("CORS is off (--no-cors): the routes answer without CORS headers");
+        None
+    } else {
+        match Policy::from_file(&args.policy) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                eprintln!("error: {}: {e}", args.policy);
+                return ExitCode::FAILURE;
+            }
         }
     };
     let base = match args.listen.to_socket_addrs().map(|mut a| a.next()) {
