@@ -1,12 +1,48 @@
-//! Fixtures shared by the criterion benchmarks (`benches/cors.rs`) and the allocation
-//! report (`src/bin/allocs.rs`): the same policies and requests for both.
+//! Fixtures shared by the criterion benchmarks (`benches/cors.rs`), the allocation
+//! report (`src/bin/allocs.rs`) and the fixture tests (`tests/fixtures.rs`): the same
+//! policies, apps and requests for all three.
+//!
+//! * `core/*`: [`core_cases`], one [`Policy::evaluate`] each.
+//! * `F-K` for each [`Framework`] F and [`Kind`] K: [`visit`] builds the example app of
+//!   `cors-examples` three ways ([`Variant`]: bare, with our adapter, with the
+//!   framework's own CORS crate configured like [`policy`]), each once, as a [`Fixture`]
+//!   that sends one request through the app in process.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+mod fixture;
+pub mod on_actix;
+pub mod on_axum;
+pub mod on_rocket;
+pub mod on_warp;
+
+pub use fixture::{Fixture, Framework, Kind, Probe, Variant, Visitor, visit};
 
 use cors_core::{CorsRequest, Policy};
 
 /// The origin every allowed request comes from.
 pub const ORIGIN: &str = "https://app.example.com";
+
+/// The methods [`policy`] allows (besides the safelisted ones).
+pub const METHODS: [&str; 3] = ["GET", "POST", "PUT"];
+
+/// The request headers [`policy`] allows.
+pub const ALLOW_HEADERS: [&str; 2] = ["content-type", "x-requested-with"];
+
+/// The response header [`policy`] exposes.
+pub const EXPOSE_HEADER: &str = "x-custom";
+
+/// [`policy`]'s max age, in seconds.
+pub const MAX_AGE: u32 = 600;
+
+/// The method an allowed preflight asks for.
+pub const PREFLIGHT_METHOD: &str = "PUT";
+
+/// The one header an allowed preflight asks for.
+pub const PREFLIGHT_HEADER: &str = "content-type";
+
+/// The path every framework request goes to: `GET /` answers 200 `ok` in every example app.
+pub const PATH: &str = "/";
 
 /// The policy the framework benchmarks configure (ours and each native crate alike):
 /// one exact origin, GET/POST/PUT, `content-type` and `x-requested-with`, credentials,
@@ -133,4 +169,13 @@ pub fn core_cases() -> Vec<CoreCase> {
             headers: vec![origin(ORIGIN), acrm("PUT"), acrh(&hostile)],
         },
     ]
+}
+
+/// The runtime every tokio-based fixture runs on: current-thread, so that all the work of
+/// a request happens on the calling (measuring) thread.
+pub fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("tokio runtime: {e}"))
 }

@@ -1,0 +1,143 @@
+//! `cargo run --release -p cors-benches --bin allocs`: heap allocations per request,
+//! counted by `allocation-counter`'s global allocator on this thread, for every `core/*`
+//! case and every framework fixture (the same fixtures as the criterion benchmarks).
+//!
+//! Each fixture first sends [`WARM_UP`] requests (first-use caches, pools, lazy
+//! statics); then [`N`] requests are built, and sending them (the only thing measured,
+//! as in the benchmarks) is counted and divided by `N`. The runtimes are current-thread,
+//! so every allocation of a request happens on this thread. Prints markdown tables and
+//! the allocation targets; exits non-zero when a target is missed.
+#![forbid(unsafe_code)]
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use cors_benches::{Fixture, Framework, Kind, Variant, Visitor};
+
+/// Requests sent before measuring.
+const WARM_UP: usize = 100;
+/// Requests measured.
+const N: usize = 1000;
+
+/// Allocations per request, as a fraction (a pool refill every k requests shows as 1/k).
+fn per_request(total: u64) -> f64 {
+    total as f64 / N as f64
+}
+
+struct Count(Vec<(Variant, f64, u64)>);
+
+impl Visitor for Count {
+    fn visit<F: Fixture>(&mut self, variant: Variant, fixture: F) {
+        for _ in 0..WARM_UP {
+            black_box(fixture.send(fixture.request()));
+        }
+        let requests: Vec<_> = (0..N).map(|_| fixture.request()).collect();
+        let info = allocation_counter::measure(|| {
+            for req in requests {
+                black_box(fixture.send(req));
+            }
+        });
+        self.0.push((
+            variant,
+            per_request(info.count_total),
+            info.bytes_total / N as u64,
+        ));
+    }
+}
+
+/// The most allocations per request our adapter may add over the bare app.
+fn allowed_over_bare(f: Framework) -> f64 {
+    match f {
+        Framework::Axum | Framework::Warp => 0.0,
+        Framework::Actix => 1.0,
+        Framework::Rocket => 2.0,
+    }
+}
+
+fn fmt(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+fn main() -> ExitCode {
+    let mut out = String::new();
+    let mut missed = Vec::new();
+
+    out.push_str("| core case | allocations per evaluation |\n|---|---:|\n");
+    for case in cors_benches::core_cases() {
+        for _ in 0..WARM_UP {
+            black_box(case.run());
+        }
+        let info = allocation_counter::measure(|| {
+            for _ in 0..N {
+                black_box(case.run());
+            }
+        });
+        let n = per_request(info.count_total);
+        let _ = writeln!(out, "| `core/{}` | {} |", case.id, fmt(n));
+        if info.count_total != 0 {
+            missed.push(format!("core/{}: {} allocations, want 0", case.id, fmt(n)));
+        }
+    }
+
+    out.push_str(
+        "\n| group | bare | ours | native | ours − bare | native − bare | bytes bare / ours / native |\n\
+         |---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for framework in Framework::ALL {
+        for kind in Kind::ALL {
+            let mut count = Count(Vec::new());
+            cors_benches::visit(framework, kind, &mut count);
+            let get = |v: Variant| {
+                count
+                    .0
+                    .iter()
+                    .find(|(w, ..)| *w == v)
+                    .map(|&(_, n, b)| (n, b))
+                    .unwrap_or((f64::NAN, 0))
+            };
+            let (bare, bare_b) = get(Variant::Bare);
+            let (ours, ours_b) = get(Variant::Ours);
+            let (native, native_b) = get(Variant::Native);
+            let _ = writeln!(
+                out,
+                "| `{framework}-{kind}` | {} | {} | {} | {} | {} | {bare_b} / {ours_b} / {native_b} |",
+                fmt(bare),
+                fmt(ours),
+                fmt(native),
+                fmt(ours - bare),
+                fmt(native - bare),
+            );
+            let limit = allowed_over_bare(framework);
+            if ours - bare > limit {
+                missed.push(format!(
+                    "{framework}-{kind}: ours adds {} allocations over bare, want ≤ {}",
+                    fmt(ours - bare),
+                    fmt(limit)
+                ));
+            }
+        }
+    }
+
+    out.push_str("\nAllocation targets: ");
+    if missed.is_empty() {
+        out.push_str(
+            "all met (0 in every core case; over bare: axum 0, warp 0, actix ≤ 1, rocket ≤ 2).\n",
+        );
+    } else {
+        out.push_str("MISSED:\n");
+        for m in &missed {
+            let _ = writeln!(out, "- {m}");
+        }
+    }
+    print!("{out}");
+    if missed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

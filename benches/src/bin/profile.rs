@@ -1,0 +1,67 @@
+//! `cargo run --release -p cors-benches --bin profile -- FRAMEWORK KIND VARIANT [N]`:
+//! sends N (default 10000) requests through one framework fixture in a loop, for a
+//! profiler, e.g. `valgrind --tool=callgrind` (instruction counts) or
+//! `valgrind --tool=dhat` (allocation sites) on `target/release/profile`. The fixture is
+//! the benchmarks' own ([`cors_benches::visit`]); `core CASE [N]` evaluates a core case.
+#![forbid(unsafe_code)]
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use cors_benches::{Fixture, Framework, Kind, Variant, Visitor};
+
+struct Run {
+    variant: Variant,
+    n: usize,
+    ran: bool,
+}
+
+impl Visitor for Run {
+    fn visit<F: Fixture>(&mut self, variant: Variant, fixture: F) {
+        if variant == self.variant {
+            for _ in 0..self.n {
+                black_box(fixture.send(fixture.request()));
+            }
+            self.ran = true;
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
+    if arg(0) == "core" {
+        let n = arg(2).parse().unwrap_or(10_000);
+        let Some(case) = cors_benches::core_cases()
+            .into_iter()
+            .find(|c| c.id == arg(1))
+        else {
+            eprintln!("no core case {:?}", arg(1));
+            return ExitCode::FAILURE;
+        };
+        for _ in 0..n {
+            black_box(case.run());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let framework = Framework::ALL.into_iter().find(|f| f.name() == arg(0));
+    let kind = Kind::ALL.into_iter().find(|k| k.name() == arg(1));
+    let variant = Variant::ALL.into_iter().find(|v| v.name() == arg(2));
+    let (Some(framework), Some(kind), Some(variant)) = (framework, kind, variant) else {
+        eprintln!(
+            "usage: profile axum|actix|rocket|warp simple|preflight bare|ours|native [N]\n       profile core CASE [N]"
+        );
+        return ExitCode::FAILURE;
+    };
+    let mut run = Run {
+        variant,
+        n: arg(3).parse().unwrap_or(10_000),
+        ran: false,
+    };
+    cors_benches::visit(framework, kind, &mut run);
+    if run.ran {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

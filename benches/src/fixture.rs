@@ -1,0 +1,188 @@
+//! The framework benchmarks' shape: which apps, which requests, and the one way every
+//! consumer (bench, allocation report, tests) walks through them.
+
+use std::fmt;
+
+/// A web framework with an adapter in this workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framework {
+    /// axum, through `tower::ServiceExt::oneshot` on a clone of the router.
+    Axum,
+    /// actix-web, through its test service (`init_service` + `call_service`) on its own
+    /// actix system.
+    Actix,
+    /// Rocket, through its local asynchronous client (untracked: no cookie jar).
+    Rocket,
+    /// warp, through `warp::test::request()...reply(&filter)`.
+    Warp,
+}
+
+impl Framework {
+    /// Every framework, in report order.
+    pub const ALL: [Framework; 4] = [
+        Framework::Axum,
+        Framework::Actix,
+        Framework::Rocket,
+        Framework::Warp,
+    ];
+
+    /// The lower-case name used in bench ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Framework::Axum => "axum",
+            Framework::Actix => "actix",
+            Framework::Rocket => "rocket",
+            Framework::Warp => "warp",
+        }
+    }
+
+    /// The framework's usual CORS crate, which the `native` variant uses.
+    pub fn native_crate(self) -> &'static str {
+        match self {
+            Framework::Axum => "tower-http CorsLayer",
+            Framework::Actix => "actix-cors",
+            Framework::Rocket => "rocket_cors (fairing)",
+            Framework::Warp => "warp::cors",
+        }
+    }
+}
+
+impl fmt::Display for Framework {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The request a framework benchmark sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An allowed cross-origin `GET /` with `Origin: https://app.example.com`.
+    Simple,
+    /// An allowed preflight: `OPTIONS /` with that `Origin`,
+    /// `Access-Control-Request-Method: PUT` and `Access-Control-Request-Headers:
+    /// content-type`. The bare apps do not route it (a 404 or 405).
+    Preflight,
+}
+
+impl Kind {
+    /// Both kinds, in report order.
+    pub const ALL: [Kind; 2] = [Kind::Simple, Kind::Preflight];
+
+    /// The lower-case name used in bench ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Simple => "simple",
+            Kind::Preflight => "preflight",
+        }
+    }
+
+    /// The request method.
+    pub fn method(self) -> &'static str {
+        match self {
+            Kind::Simple => "GET",
+            Kind::Preflight => "OPTIONS",
+        }
+    }
+
+    /// The request's header lines (names lower-case), in order.
+    pub fn headers(self) -> &'static [(&'static str, &'static str)] {
+        const SIMPLE: [(&str, &str); 1] = [("origin", crate::ORIGIN)];
+        const PREFLIGHT: [(&str, &str); 3] = [
+            ("origin", crate::ORIGIN),
+            ("access-control-request-method", crate::PREFLIGHT_METHOD),
+            ("access-control-request-headers", crate::PREFLIGHT_HEADER),
+        ];
+        match self {
+            Kind::Simple => &SIMPLE,
+            Kind::Preflight => &PREFLIGHT,
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How the app is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// The example app without any CORS middleware.
+    Bare,
+    /// The example app with this workspace's adapter and [`crate::policy`].
+    Ours,
+    /// The example app with the framework's own CORS crate, configured like
+    /// [`crate::policy`].
+    Native,
+}
+
+impl Variant {
+    /// The three variants, in report order.
+    pub const ALL: [Variant; 3] = [Variant::Bare, Variant::Ours, Variant::Native];
+
+    /// The bench function name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::Bare => "bare",
+            Variant::Ours => "ours",
+            Variant::Native => "native",
+        }
+    }
+}
+
+impl fmt::Display for Variant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What one response looked like, for checking that a fixture measures what it claims to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// The status code.
+    pub status: u16,
+    /// The `Access-Control-Allow-Origin` value, if any.
+    pub allow_origin: Option<String>,
+    /// The `Access-Control-Allow-Headers` value, if any.
+    pub allow_headers: Option<String>,
+}
+
+/// An app built once, with its own single-threaded runtime, that sends one request at a
+/// time through the framework in process.
+pub trait Fixture {
+    /// A request ready to send (building it is not part of what is measured).
+    type Request<'a>
+    where
+        Self: 'a;
+
+    /// Builds one request of the fixture's [`Kind`].
+    fn request(&self) -> Self::Request<'_>;
+
+    /// Sends `req` through the app, blocking on the fixture's runtime until the response
+    /// (headers and body as the framework hands them over) is there; drops it and returns
+    /// its status.
+    fn send(&self, req: Self::Request<'_>) -> u16;
+
+    /// Sends one request like [`Fixture::send`] and reports the response's CORS headers.
+    fn probe(&self) -> Probe;
+}
+
+/// What [`visit`] hands each fixture to.
+pub trait Visitor {
+    /// Called once per variant, in [`Variant::ALL`] order; the fixture is dropped after.
+    fn visit<F: Fixture>(&mut self, variant: Variant, fixture: F);
+}
+
+/// Builds the three variants of framework `f`'s app for requests of kind `k`, one after
+/// the other, and hands each to `v`.
+pub fn visit<V: Visitor>(f: Framework, k: Kind, v: &mut V) {
+    for variant in Variant::ALL {
+        match f {
+            Framework::Axum => v.visit(variant, crate::on_axum::fixture(k, variant)),
+            Framework::Actix => crate::on_actix::visit(k, variant, v),
+            Framework::Rocket => v.visit(variant, crate::on_rocket::fixture(k, variant)),
+            Framework::Warp => crate::on_warp::visit(k, variant, v),
+        }
+    }
+}
