@@ -19,6 +19,13 @@ pub struct Server {
     _dir: Option<TempDir>,
 }
 
+impl Server {
+    /// The `serve` process's id (for reading `/proc/<pid>/status`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
