@@ -63,6 +63,11 @@ const PREFLIGHT_VARY: [&str; 3] = [
 
 // ------------------------------------------------------------------ requests
 
+/// Header lines: name, raw value.
+type Lines<'a> = Vec<(&'a str, &'a [u8])>;
+/// What, path, requested method, requested headers, whether allowed.
+type Preflight<'a> = (&'a str, &'a str, &'a [u8], &'a [u8], bool);
+
 fn request(method: &str, path: &str, headers: &[(&str, &[u8])]) -> TestRequest {
     TestRequest {
         method: method.into(),
@@ -135,7 +140,6 @@ fn vary_items(res: &TestResponse) -> BTreeSet<String> {
         .into_iter()
         .flat_map(|v| {
             String::from_utf8_lossy(v)
-                .into_owned()
                 .split(',')
                 .map(|i| i.trim().to_ascii_lowercase())
                 .collect::<Vec<_>>()
@@ -672,7 +676,7 @@ fn header_injection_never_reaches_a_response() {
                 let method = with(b"PUT", payload, b"");
                 let header_end = with(b"x-a", payload, b"");
                 let header_list = with(b"x-a,", payload, b"");
-                let cases: Vec<(&str, &str, Vec<(&str, &[u8])>)> = vec![
+                let cases: Vec<(&str, &str, Lines)> = vec![
                     ("GET", "Origin", vec![("Origin", &origin_end)]),
                     ("GET", "Origin", vec![("Origin", &origin_mid)]),
                     (
@@ -866,7 +870,7 @@ fn every_response_varies_so_caches_cannot_be_poisoned() {
                 checked += 1;
             }
         }
-        let preflights: [(&str, &str, &[u8], &[u8], bool); 6] = [
+        let preflights: [Preflight; 6] = [
             ("allowed", "/echo", b"PUT", b"content-type", true),
             (
                 "allowed, on a 404 path",
