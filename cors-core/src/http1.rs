@@ -56,8 +56,12 @@ impl PendingHeaders {
 
     /// Fills the headers of a response the adapter answers with itself
     /// ([`Action::Respond`](crate::Action::Respond)).
+    ///
+    /// Reserves room for one more header than it writes: the `Content-Length` that the
+    /// framework or server adds to the answer afterwards (axum, hyper), which would
+    /// otherwise grow the map again (two more allocations).
     pub fn write_answer(self, out: &mut HeaderMap) {
-        out.reserve(self.count() + 1);
+        out.reserve(self.count() + 2);
         for (name, value) in self.headers.into_iter().flatten() {
             out.append(name.http_name(), value);
         }
