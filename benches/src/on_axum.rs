@@ -1,16 +1,18 @@
 //! axum: the example router bare, with [`cors_axum::CorsLayer`], or with tower-http's
 //! `CorsLayer`; requests go through `tower::ServiceExt::oneshot` on a clone of the router.
 
+use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
+use axum::response::Response;
 use cors_examples::axum_app;
 use tokio::runtime::Runtime;
 use tower::ServiceExt;
 
-use crate::{Fixture, Kind, Probe, Variant};
+use crate::{Fixture, Kind, Probe, Variant, Visitor};
 
 /// tower-http's `CorsLayer` configured like [`crate::policy`].
 pub fn native_layer() -> tower_http::cors::CorsLayer {
@@ -24,10 +26,11 @@ pub fn native_layer() -> tower_http::cors::CorsLayer {
         .max_age(Duration::from_secs(crate::MAX_AGE.into()))
 }
 
-/// The axum fixture: the router, built once, and a current-thread runtime.
-pub struct AxumFixture {
+/// The axum fixture: the router (or the service around it), built once, and a
+/// current-thread runtime.
+pub struct AxumFixture<S = Router> {
     rt: Runtime,
-    router: Router,
+    router: S,
     kind: Kind,
 }
 
@@ -45,8 +48,34 @@ pub fn fixture(kind: Kind, variant: Variant) -> AxumFixture {
     }
 }
 
-impl Fixture for AxumFixture {
-    type Request<'a> = Request<Body>;
+/// Visits the three variants with the CORS layer applied around the whole `Router`
+/// (`tower::Layer::layer(&layer, router)`) instead of with `Router::layer`, which wraps
+/// every route and costs axum allocations per request; for the allocation report's
+/// reference rows, not a bench.
+pub fn visit_around_router<V: Visitor>(kind: Kind, v: &mut V) {
+    use tower::Layer;
+    fn fixture<S>(kind: Kind, router: S) -> AxumFixture<S> {
+        AxumFixture {
+            rt: crate::current_thread(),
+            router,
+            kind,
+        }
+    }
+    v.visit(Variant::Bare, fixture(kind, axum_app::router(None)));
+    let ours = cors_axum::CorsLayer::new(crate::policy()).layer(axum_app::router(None));
+    v.visit(Variant::Ours, fixture(kind, ours));
+    let native = native_layer().layer(axum_app::router(None));
+    v.visit(Variant::Native, fixture(kind, native));
+}
+
+impl<S> Fixture for AxumFixture<S>
+where
+    S: tower::Service<Request<Body>, Response = Response, Error = Infallible> + Clone,
+{
+    type Request<'a>
+        = Request<Body>
+    where
+        S: 'a;
 
     fn request(&self) -> Request<Body> {
         let mut req = Request::builder()

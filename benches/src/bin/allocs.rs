@@ -123,6 +123,29 @@ fn main() -> ExitCode {
         }
     }
 
+    out.push_str(
+        "\nFor reference (not a target): axum with the layer around the whole `Router` \
+         (`Layer::layer(&layer, router)`) instead of `Router::layer`:\n\n\
+         | group | bare | ours | native | ours − bare | native − bare |\n\
+         |---|---:|---:|---:|---:|---:|\n",
+    );
+    for kind in Kind::ALL {
+        let mut count = Count(Vec::new());
+        cors_benches::on_axum::visit_around_router(kind, &mut count);
+        let n: Vec<f64> = count.0.iter().map(|&(_, n, _)| n).collect();
+        if let [bare, ours, native] = n[..] {
+            let _ = writeln!(
+                out,
+                "| `axum-{kind}` (around the router) | {} | {} | {} | {} | {} |",
+                fmt(bare),
+                fmt(ours),
+                fmt(native),
+                fmt(ours - bare),
+                fmt(native - bare),
+            );
+        }
+    }
+
     out.push_str("\nAllocation targets: ");
     if missed.is_empty() {
         out.push_str(
