@@ -202,8 +202,15 @@ struct Plan {
 impl Plan {
     /// Removes the cleared headers, appends ours, then appends the missing `Vary` items.
     fn decorate(self, map: &mut HeaderMap) {
-        for &h in self.clears {
-            drop(map.remove(header_name(h)));
+        // Most responses carry no CORS header of their own: look before removing.
+        if !self.clears.is_empty()
+            && map
+                .keys()
+                .any(|k| k.as_str().starts_with("access-control-"))
+        {
+            for &h in self.clears {
+                drop(map.remove(header_name(h)));
+            }
         }
         for (h, v) in self.headers.into_iter().flatten() {
             map.append(header_name(h), v);

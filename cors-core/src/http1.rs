@@ -74,8 +74,15 @@ impl PendingHeaders {
     /// ([`Action::Forward`](crate::Action::Forward)): removes the cleared CORS headers,
     /// appends ours, then appends one `Vary` line for the items still missing.
     pub fn apply(self, out: &mut HeaderMap) {
-        for name in self.clears {
-            out.remove(name.http_name());
+        // Most responses carry no CORS header of their own: look before removing.
+        let has_cors_header = !self.clears.is_empty()
+            && out
+                .keys()
+                .any(|k| k.as_str().starts_with("access-control-"));
+        if has_cors_header {
+            for name in self.clears {
+                out.remove(name.http_name());
+            }
         }
         out.reserve(self.count() + 1);
         for (name, value) in self.headers.into_iter().flatten() {

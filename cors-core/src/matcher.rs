@@ -3,13 +3,17 @@
 //! request's host (or its suffixes), so their cost grows with the origin's
 //! length, not with the number of configured origins.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::origin::{self, HostKind, Origin, OriginSyntax};
+
+/// Hash maps keyed by configuration, probed with request data: foldhash, randomly seeded
+/// (lookups never insert, so probing cannot degrade the tables).
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A user-supplied origin predicate.
 pub(crate) type Predicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
@@ -188,9 +192,14 @@ fn rule(scheme: &str, port: Option<u16>, any_port: bool) -> Result<Rule, Pattern
 #[derive(Default)]
 pub(crate) struct OriginMatcher {
     any: bool,
-    hosts: HashMap<Box<str>, Vec<Rule>>,
-    subdomains: HashMap<Box<str>, Vec<Rule>>,
-    globs: HashMap<Box<str>, Vec<(Rule, GlobSet)>>,
+    /// Exact origins (fixed or default port), byte for byte: configured origins are in
+    /// serialized form, so a request origin equal to one is valid without parsing it.
+    exact: HashSet<Box<[u8]>, foldhash::fast::RandomState>,
+    /// Whether anything but `exact` can match, so that a miss there needs a parse.
+    needs_parse: bool,
+    hosts: Map<Box<str>, Vec<Rule>>,
+    subdomains: Map<Box<str>, Vec<Rule>>,
+    globs: Map<Box<str>, Vec<(Rule, GlobSet)>>,
     predicate: Option<Predicate>,
 }
 
@@ -198,6 +207,7 @@ impl fmt::Debug for OriginMatcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OriginMatcher")
             .field("any", &self.any)
+            .field("exact", &self.exact.len())
             .field("hosts", &self.hosts.len())
             .field("subdomains", &self.subdomains.len())
             .field("globs", &self.globs.len())
@@ -214,12 +224,28 @@ impl OriginMatcher {
             ..Self::default()
         };
         let mut globs: HashMap<(Box<str>, Rule), (GlobSetBuilder, usize)> = HashMap::new();
+        m.needs_parse = m.predicate.is_some();
         for (i, p) in patterns.iter().enumerate() {
             match p {
                 Pattern::Any => m.any = true,
-                Pattern::Exact { rule, host, .. } => push_unique(&mut m.hosts, host, rule),
-                Pattern::Subdomain { rule, base } => push_unique(&mut m.subdomains, base, rule),
+                Pattern::Exact { rule, host, .. } if rule.port != PortRule::Any => {
+                    let port = match rule.port {
+                        PortRule::Exact(p) => format!(":{p}"),
+                        _ => String::new(),
+                    };
+                    let origin = format!("{}://{host}{port}", rule.scheme);
+                    m.exact.insert(origin.into_bytes().into_boxed_slice());
+                }
+                Pattern::Exact { rule, host, .. } => {
+                    m.needs_parse = true;
+                    push_unique(&mut m.hosts, host, rule);
+                }
+                Pattern::Subdomain { rule, base } => {
+                    m.needs_parse = true;
+                    push_unique(&mut m.subdomains, base, rule);
+                }
                 Pattern::Glob { rule, label, rest } => {
+                    m.needs_parse = true;
                     let glob = Glob::new(label).map_err(|_| i)?;
                     let entry = globs
                         .entry((rest.as_str().into(), rule.clone()))
@@ -241,8 +267,11 @@ impl OriginMatcher {
 
     /// Whether the request's `Origin` value is allowed. Never allocates.
     pub fn allows(&self, raw: &[u8]) -> bool {
-        if self.any {
+        if self.any || self.exact.contains(raw) {
             return true;
+        }
+        if !self.needs_parse {
+            return false;
         }
         let Ok(o) = origin::parse(raw) else {
             return false;
@@ -282,7 +311,7 @@ impl OriginMatcher {
     }
 }
 
-fn push_unique(map: &mut HashMap<Box<str>, Vec<Rule>>, key: &str, rule: &Rule) {
+fn push_unique(map: &mut Map<Box<str>, Vec<Rule>>, key: &str, rule: &Rule) {
     let rules = map.entry(key.into()).or_default();
     if !rules.contains(rule) {
         rules.push(rule.clone());

@@ -132,19 +132,35 @@ pub(crate) fn parse(input: &[u8]) -> Result<Origin<'_>, OriginSyntax> {
     if input.len() > MAX_ORIGIN_LEN {
         return Err(OriginSyntax::TooLong);
     }
-    if !input.is_ascii() {
+    // One pass: ASCII, no whitespace or controls.
+    let mut non_ascii = false;
+    let mut control = false;
+    for &b in input {
+        non_ascii |= b >= 0x80;
+        control |= b <= b' ' || b == 0x7f;
+    }
+    if non_ascii {
         return Err(OriginSyntax::NotAscii);
     }
-    if input.iter().any(|&b| b <= b' ' || b == 0x7f) {
+    if control {
         return Err(OriginSyntax::Whitespace);
     }
     // ASCII was checked above, so this cannot fail; stay panic-free regardless.
     let s = std::str::from_utf8(input).map_err(|_| OriginSyntax::NotAscii)?;
-    let (scheme, rest) = s.split_once("://").ok_or(OriginSyntax::NoScheme)?;
+    // A scheme has no ':', so the first one ends it and must start "://".
+    let colon = input
+        .iter()
+        .position(|&b| b == b':')
+        .ok_or(OriginSyntax::NoScheme)?;
+    let (scheme, after) = s.split_at(colon);
+    let rest = after.strip_prefix("://").ok_or(OriginSyntax::NoScheme)?;
     check_scheme(scheme)?;
-    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let auth_end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(auth_end);
-    if authority.contains('@') {
+    if authority.bytes().any(|b| b == b'@') {
         return Err(OriginSyntax::Userinfo);
     }
     match tail.as_bytes().first() {
@@ -234,27 +250,32 @@ pub(crate) fn check_host(host: &str) -> Result<HostKind, OriginSyntax> {
             Err(OriginSyntax::BadHost)
         };
     }
-    let b = host.as_bytes();
-    if b.iter().any(u8::is_ascii_uppercase) {
-        return Err(OriginSyntax::UppercaseHost);
-    }
     if host.len() > 253 {
         return Err(OriginSyntax::BadHost);
     }
-    let mut last_label = "";
-    for label in host.split('.') {
-        if label.is_empty()
-            || label.len() > 63
-            || !label
-                .bytes()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
-        {
-            return Err(OriginSyntax::BadHost);
+    // One pass over the labels: lower-case letters, digits, '-' and '_', 1 to 63 each.
+    let (mut label_len, mut last_numeric, mut upper, mut bad) = (0usize, true, false, false);
+    for &c in host.as_bytes() {
+        if c == b'.' {
+            bad |= label_len == 0;
+            label_len = 0;
+            last_numeric = true;
+            continue;
         }
-        last_label = label;
+        label_len += 1;
+        bad |= label_len > 63;
+        upper |= c.is_ascii_uppercase();
+        bad |= !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_');
+        last_numeric &= c.is_ascii_digit();
+    }
+    if upper {
+        return Err(OriginSyntax::UppercaseHost);
+    }
+    if bad || label_len == 0 {
+        return Err(OriginSyntax::BadHost);
     }
     // A numeric last label makes the host an IPv4 address, which must be canonical.
-    if last_label.bytes().all(|c| c.is_ascii_digit()) {
+    if last_numeric {
         return match host.parse::<Ipv4Addr>() {
             Ok(_) => Ok(HostKind::Ipv4),
             Err(_) => Err(OriginSyntax::BadHost),

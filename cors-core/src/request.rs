@@ -213,7 +213,12 @@ impl<'a> CorsRequest<'a> {
     /// assert!(view.is_preflight());
     /// ```
     pub fn from_http(method: &'a http::Method, headers: &'a http::HeaderMap) -> Self {
-        use names::*;
+        use http::header::{
+            ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, HeaderName, ORIGIN,
+        };
+        // Typed names hash without parsing the name on every lookup.
+        const ACRPN: HeaderName =
+            HeaderName::from_static(names::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK);
         let mut req = Self::new(method.as_str().as_bytes());
         for v in headers.get_all(ORIGIN) {
             req.push_origin(v.as_bytes());
@@ -225,7 +230,7 @@ impl<'a> CorsRequest<'a> {
             for v in headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS) {
                 req.push_request_headers(v.as_bytes());
             }
-            for v in headers.get_all(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK) {
+            for v in headers.get_all(ACRPN) {
                 req.push_private_network(v.as_bytes());
             }
         }
