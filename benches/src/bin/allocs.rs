@@ -124,19 +124,21 @@ fn main() -> ExitCode {
     }
 
     out.push_str(
-        "\nFor reference (not a target): axum with the layer around the whole `Router` \
-         (`Layer::layer(&layer, router)`) instead of `Router::layer`:\n\n\
+        "\nFor reference (not a target): axum with `Router::layer` (which re-layers each \
+         route) instead of the layer around the whole `Router`:\n\n\
          | group | bare | ours | native | ours − bare | native − bare |\n\
          |---|---:|---:|---:|---:|---:|\n",
     );
     for kind in Kind::ALL {
         let mut count = Count(Vec::new());
-        cors_benches::on_axum::visit_around_router(kind, &mut count);
+        for variant in cors_benches::Variant::ALL {
+            count.visit(variant, cors_benches::on_axum::fixture(kind, variant));
+        }
         let n: Vec<f64> = count.0.iter().map(|&(_, n, _)| n).collect();
         if let [bare, ours, native] = n[..] {
             let _ = writeln!(
                 out,
-                "| `axum-{kind}` (around the router) | {} | {} | {} | {} | {} |",
+                "| `axum-{kind}` (`Router::layer`) | {} | {} | {} | {} | {} |",
                 fmt(bare),
                 fmt(ours),
                 fmt(native),
