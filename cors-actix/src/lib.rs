@@ -262,7 +262,7 @@ impl<S> CorsMiddleware<S> {
         for v in headers.get_all(header::ORIGIN) {
             view.push_origin(v.as_bytes());
         }
-        if view.origin().is_present() {
+        if view.needs_preflight_headers() {
             for v in headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD) {
                 view.push_request_method(v.as_bytes());
             }

@@ -84,7 +84,6 @@ impl PendingHeaders {
                 out.remove(name.http_name());
             }
         }
-        out.reserve(self.count() + 1);
         for (name, value) in self.headers.into_iter().flatten() {
             out.append(name.http_name(), value);
         }

@@ -185,6 +185,19 @@ impl<'a> CorsRequest<'a> {
         self.private_network
     }
 
+    /// Whether the `Access-Control-Request-*` headers matter for this request: only an
+    /// `OPTIONS` with `Origin` can be a preflight, so adapters may skip looking them up
+    /// otherwise (push `Origin` first).
+    ///
+    /// ```
+    /// let mut req = cors_core::CorsRequest::new(b"GET");
+    /// req.push_origin(b"https://a.example");
+    /// assert!(!req.needs_preflight_headers());
+    /// ```
+    pub fn needs_preflight_headers(&self) -> bool {
+        self.method == b"OPTIONS" && self.origin.is_present()
+    }
+
     /// Whether this is a CORS preflight: `OPTIONS` with `Origin` and
     /// `Access-Control-Request-Method`. An `OPTIONS` without the latter is an actual request.
     ///
@@ -223,7 +236,7 @@ impl<'a> CorsRequest<'a> {
         for v in headers.get_all(ORIGIN) {
             req.push_origin(v.as_bytes());
         }
-        if req.origin.is_present() {
+        if req.needs_preflight_headers() {
             for v in headers.get_all(ACCESS_CONTROL_REQUEST_METHOD) {
                 req.push_request_method(v.as_bytes());
             }

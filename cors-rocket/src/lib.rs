@@ -130,7 +130,7 @@ fn view<'a>(req: &'a Request<'_>) -> CorsRequest<'a> {
     for v in headers.get(names::ORIGIN) {
         view.push_origin(v.as_bytes());
     }
-    if view.origin().is_present() {
+    if view.needs_preflight_headers() {
         for v in headers.get(names::ACCESS_CONTROL_REQUEST_METHOD) {
             view.push_request_method(v.as_bytes());
         }

@@ -2,7 +2,7 @@
 //! (killing the process) when dropped, so tests leave nothing behind.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -90,6 +90,9 @@ pub fn start(framework: &'static str, policy_toml: &str) -> Server {
 
 fn spawn(framework: &str, policy: &Path, port: u16) -> Result<(Child, SocketAddr), String> {
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+    // stderr goes to a file, never a pipe nobody drains (RUST_LOG=debug would fill it).
+    let stderr_path = policy.with_extension(format!("{port}.stderr"));
+    let stderr = std::fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
     let mut child = Command::new(env!("CARGO_BIN_EXE_serve"))
         .args([
             "--framework",
@@ -101,7 +104,7 @@ fn spawn(framework: &str, policy: &Path, port: u16) -> Result<(Child, SocketAddr
         .arg(policy)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(stderr)
         .spawn()
         .map_err(|e| e.to_string())?;
     let stdout = child.stdout.take().expect("stdout");
@@ -118,15 +121,13 @@ fn spawn(framework: &str, policy: &Path, port: u16) -> Result<(Child, SocketAddr
         Ok(line) if line == format!("{framework} listening on http://{addr}") => Ok((child, addr)),
         Ok(line) => {
             let _ = child.kill();
+            let _ = child.wait();
             Err(format!("unexpected line {line:?}"))
         }
         Err(_) => {
             let _ = child.kill();
             let _ = child.wait();
-            let mut err = String::new();
-            if let Some(mut e) = child.stderr.take() {
-                let _ = e.read_to_string(&mut err);
-            }
+            let err = std::fs::read_to_string(&stderr_path).unwrap_or_default();
             Err(format!("no listening line; stderr: {err}"))
         }
     }
