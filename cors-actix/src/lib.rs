@@ -40,7 +40,10 @@ const ACAPN: HeaderName = HeaderName::from_static("access-control-allow-private-
 
 /// The most headers a decision sets (every CORS header once, plus one
 /// `Access-Control-Allow-Headers` per request line); kept inline, never on the heap.
-const MAX_HEADERS: usize = cors_core::MAX_DECISION_HEADERS;
+/// Headers kept inline in a [`Plan`]: every single-valued CORS header plus one
+/// `Access-Control-Allow-Headers` line; only echoed multi-line requests spill into a
+/// `Vec`. Small, because the plan is moved into and through the response future.
+const INLINE: usize = 6;
 
 /// Distinct precomputed policy values cached per middleware instance.
 const CACHE_SLOTS: usize = 8;
@@ -195,7 +198,8 @@ fn echoed(headers: &HeaderMap, name: &HeaderName, bytes: &[u8]) -> Option<Header
 #[derive(Clone)]
 struct Plan {
     clears: &'static [CorsHeader],
-    headers: [Option<(CorsHeader, HeaderValue)>; MAX_HEADERS],
+    headers: [Option<(CorsHeader, HeaderValue)>; INLINE],
+    spilled: Vec<(CorsHeader, HeaderValue)>,
     vary: Vary,
 }
 
@@ -212,12 +216,11 @@ impl Plan {
                 drop(map.remove(header_name(h)));
             }
         }
-        for (h, v) in self.headers.into_iter().flatten() {
+        let vary_items = self.vary;
+        for (h, v) in self.headers.into_iter().flatten().chain(self.spilled) {
             map.append(header_name(h), v);
         }
-        let vary = self
-            .vary
-            .append_to(map.get_all(header::VARY).map(HeaderValue::as_bytes));
+        let vary = vary_items.append_to(map.get_all(header::VARY).map(HeaderValue::as_bytes));
         if let Some(v) = vary {
             map.append(header::VARY, HeaderValue::from_static(v));
         }
@@ -228,7 +231,7 @@ impl Plan {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
         let mut res = HttpResponse::new(status);
         let map = res.headers_mut();
-        for (h, v) in self.headers.into_iter().flatten() {
+        for (h, v) in self.headers.into_iter().flatten().chain(self.spilled) {
             map.append(header_name(h), v);
         }
         if self.vary != Vary::None {
@@ -279,10 +282,11 @@ impl<S> CorsMiddleware<S> {
         }
         let mut plan = Plan {
             clears: d.clears(),
-            headers: [const { None }; MAX_HEADERS],
+            headers: [const { None }; INLINE],
+            spilled: Vec::new(),
             vary: d.vary(),
         };
-        for (slot, h) in plan.headers.iter_mut().zip(d.headers()) {
+        for (i, h) in d.headers().enumerate() {
             let value = match h.value {
                 Value::Policy(v) => shared.policy_value(v),
                 Value::Origin(b) => echoed(headers, &header::ORIGIN, b),
@@ -293,7 +297,11 @@ impl<S> CorsMiddleware<S> {
                     echoed(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS, b)
                 }
             };
-            *slot = value.map(|v| (h.name, v));
+            let Some(value) = value else { continue };
+            match plan.headers.get_mut(i) {
+                Some(slot) => *slot = Some((h.name, value)),
+                None => plan.spilled.push((h.name, value)),
+            }
         }
         (d.action(), plan)
     }

@@ -4,7 +4,14 @@
 use http::header::VARY;
 use http::{HeaderMap, HeaderValue};
 
-use crate::{CorsHeader, Decision, MAX_DECISION_HEADERS, Value, Vary, names};
+use crate::{CorsHeader, Decision, Value, Vary, names};
+
+/// Headers kept inline: every single-valued CORS header, plus one
+/// `Access-Control-Allow-Headers` line. Only a decision echoing several request lines
+/// (`*` headers with credentials, and a preflight sending several
+/// `Access-Control-Request-Headers` lines) spills the rest into a `Vec`. Small, because
+/// the value is moved into and through response futures.
+const INLINE: usize = 6;
 
 /// A decision's headers, clears and `Vary`, with every value owned, so that it can
 /// outlive the request (which moves on to the handler). Values echoed from the request
@@ -30,7 +37,8 @@ use crate::{CorsHeader, Decision, MAX_DECISION_HEADERS, Value, Vary, names};
 /// ```
 #[derive(Debug, Clone)]
 pub struct PendingHeaders {
-    headers: [Option<(CorsHeader, HeaderValue)>; MAX_DECISION_HEADERS],
+    headers: [Option<(CorsHeader, HeaderValue)>; INLINE],
+    spilled: Vec<(CorsHeader, HeaderValue)>,
     clears: &'static [CorsHeader],
     vary: Vary,
 }
@@ -39,19 +47,31 @@ impl PendingHeaders {
     /// Takes what the decision says out of it; `request` holds the headers the decision's
     /// request view was built from.
     pub fn new(d: &Decision<'_>, request: &HeaderMap) -> Self {
-        let mut headers = [const { None }; MAX_DECISION_HEADERS];
-        for (slot, h) in headers.iter_mut().zip(d.headers()) {
-            *slot = owned(h.value, request).map(|v| (h.name, v));
+        let mut headers = [const { None }; INLINE];
+        let mut spilled = Vec::new();
+        for (i, h) in d.headers().enumerate() {
+            let Some(value) = owned(h.value, request) else {
+                continue;
+            };
+            match headers.get_mut(i) {
+                Some(slot) => *slot = Some((h.name, value)),
+                None => spilled.push((h.name, value)),
+            }
         }
         Self {
             headers,
+            spilled,
             clears: d.clears(),
             vary: d.vary(),
         }
     }
 
     fn count(&self) -> usize {
-        self.headers.iter().flatten().count()
+        self.headers.iter().flatten().count() + self.spilled.len()
+    }
+
+    fn all(self) -> impl Iterator<Item = (CorsHeader, HeaderValue)> {
+        self.headers.into_iter().flatten().chain(self.spilled)
     }
 
     /// Fills the headers of a response the adapter answers with itself
@@ -62,11 +82,12 @@ impl PendingHeaders {
     /// otherwise grow the map again (two more allocations).
     pub fn write_answer(self, out: &mut HeaderMap) {
         out.reserve(self.count() + 2);
-        for (name, value) in self.headers.into_iter().flatten() {
+        let vary = self.vary;
+        for (name, value) in self.all() {
             out.append(name.http_name(), value);
         }
-        if self.vary != Vary::None {
-            out.append(VARY, HeaderValue::from_static(self.vary.as_str()));
+        if vary != Vary::None {
+            out.append(VARY, HeaderValue::from_static(vary.as_str()));
         }
     }
 
@@ -84,12 +105,11 @@ impl PendingHeaders {
                 out.remove(name.http_name());
             }
         }
-        for (name, value) in self.headers.into_iter().flatten() {
+        let vary = self.vary;
+        for (name, value) in self.all() {
             out.append(name.http_name(), value);
         }
-        let extra = self
-            .vary
-            .append_to(out.get_all(VARY).iter().map(HeaderValue::as_bytes));
+        let extra = vary.append_to(out.get_all(VARY).iter().map(HeaderValue::as_bytes));
         if let Some(extra) = extra {
             out.append(VARY, HeaderValue::from_static(extra));
         }
@@ -113,4 +133,40 @@ fn owned(value: Value<'_>, request: &HeaderMap) -> Option<HeaderValue> {
         // Only reached if the view was not built from `request`; the bytes came from a
         // header value, so this succeeds.
         .or_else(|| HeaderValue::from_bytes(bytes).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CorsRequest, Policy};
+
+    #[test]
+    fn echoed_lines_beyond_the_inline_slots_are_kept_in_order() {
+        let policy = Policy::from_toml_str(
+            "allow_origins = [\"https://a.example\"]\nallow_headers = [\"*\"]\nallow_credentials = true\nmax_age = 5\nallow_private_network = true",
+        )
+        .unwrap();
+        let mut req = http::Request::options("/")
+            .header("origin", "https://a.example")
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-private-network", "true");
+        for line in ["x-a", "x-b", "x-c", "x-d"] {
+            req = req.header("access-control-request-headers", line);
+        }
+        let req = req.body(()).unwrap();
+        let d = policy.evaluate(&CorsRequest::from_http(req.method(), req.headers()));
+        assert!(d.is_allowed());
+        assert_eq!(
+            d.headers().len(),
+            9,
+            "ACAO, ACAC, ACAM, 4 × ACAH, ACMA, ACAPN"
+        );
+        let mut out = HeaderMap::new();
+        PendingHeaders::new(&d, req.headers()).write_answer(&mut out);
+        let acah: Vec<_> = out.get_all("access-control-allow-headers").iter().collect();
+        assert_eq!(acah, ["x-a", "x-b", "x-c", "x-d"]);
+        assert_eq!(out["access-control-max-age"], "5");
+        assert_eq!(out["access-control-allow-private-network"], "true");
+        assert_eq!(out.len(), 10, "9 decided headers and Vary");
+    }
 }
