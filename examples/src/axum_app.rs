@@ -20,12 +20,11 @@ use std::net::SocketAddr;
 use axum::Router;
 use axum::body::Body;
 use axum::http::header::VARY;
-use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, options};
 use cors_axum::CorsLayer;
 use cors_core::Policy;
-use tower::ServiceExt;
 
 use crate::{TestRequest, TestResponse};
 
@@ -125,49 +124,5 @@ pub fn run_with(
 /// Returns status 0 when the request cannot be built (an invalid method, path, header
 /// name or value). Builds its own runtime: call it outside any async runtime.
 pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
-    let unsendable = TestResponse {
-        status: 0,
-        headers: Vec::new(),
-        body: Vec::new(),
-    };
-    let Some(request) = build(req) else {
-        return unsendable;
-    };
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
-        return unsendable;
-    };
-    runtime.block_on(async {
-        let Ok(res) = router(Some(policy.clone())).oneshot(request).await;
-        let status = res.status().as_u16();
-        let headers = res
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
-            .collect();
-        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .map(|b| b.to_vec())
-            .unwrap_or_default();
-        TestResponse {
-            status,
-            headers,
-            body,
-        }
-    })
-}
-
-fn build(req: &TestRequest) -> Option<Request<Body>> {
-    let mut builder = Request::builder()
-        .method(Method::from_bytes(req.method.as_bytes()).ok()?)
-        .uri(&req.path);
-    for (name, value) in &req.headers {
-        builder = builder.header(
-            HeaderName::from_bytes(name.as_bytes()).ok()?,
-            HeaderValue::from_bytes(value).ok()?,
-        );
-    }
-    builder.body(Body::empty()).ok()
+    crate::tower_client::send::<_, Body, _>(router(Some(policy.clone())), req)
 }

@@ -16,6 +16,7 @@ pub mod actix_app;
 pub mod axum_app;
 pub mod raw_http;
 pub mod rocket_app;
+mod tower_client;
 pub mod warp_app;
 
 /// The cookie `GET /whoami` sets.

@@ -22,11 +22,9 @@ use std::io::Write;
 use std::net::SocketAddr;
 
 use cors_core::Policy;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 use warp::filters::BoxedFilter;
 use warp::http::header::CONTENT_TYPE;
-use warp::http::{HeaderName, HeaderValue, Method, Request, StatusCode};
+use warp::http::{HeaderValue, Method, StatusCode};
 use warp::reject::{MethodNotAllowed, Reject};
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
@@ -180,50 +178,5 @@ pub fn run_with(
 /// method, path, header name or value). Builds its own runtime: call it outside any
 /// async runtime.
 pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
-    let unsendable = TestResponse {
-        status: 0,
-        headers: Vec::new(),
-        body: Vec::new(),
-    };
-    let Some(request) = build(req) else {
-        return unsendable;
-    };
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
-        return unsendable;
-    };
-    runtime.block_on(async {
-        let service = warp::service(with_cors(policy.clone()));
-        let Ok(res) = service.oneshot(request).await;
-        let status = res.status().as_u16();
-        let headers = res
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
-            .collect();
-        let body = match res.into_body().collect().await {
-            Ok(collected) => collected.to_bytes().to_vec(),
-            Err(_) => Vec::new(),
-        };
-        TestResponse {
-            status,
-            headers,
-            body,
-        }
-    })
-}
-
-fn build(req: &TestRequest) -> Option<Request<String>> {
-    let mut builder = Request::builder()
-        .method(Method::from_bytes(req.method.as_bytes()).ok()?)
-        .uri(&req.path);
-    for (name, value) in &req.headers {
-        builder = builder.header(
-            HeaderName::from_bytes(name.as_bytes()).ok()?,
-            HeaderValue::from_bytes(value).ok()?,
-        );
-    }
-    builder.body(String::new()).ok()
+    crate::tower_client::send::<_, String, _>(warp::service(with_cors(policy.clone())), req)
 }
