@@ -43,3 +43,28 @@ pub struct TestResponse {
     /// The body.
     pub body: Vec<u8>,
 }
+
+impl TestResponse {
+    /// The values of every `name` line (a lower-case name), in order.
+    pub fn values(&self, name: &str) -> Vec<&[u8]> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+            .collect()
+    }
+
+    /// Every `Vary` item over all `Vary` lines, lower-cased.
+    pub fn vary_items(&self) -> std::collections::BTreeSet<String> {
+        self.values("vary")
+            .into_iter()
+            .flat_map(|v| {
+                String::from_utf8_lossy(v)
+                    .split(',')
+                    .map(|i| i.trim().to_ascii_lowercase())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|i| !i.is_empty())
+            .collect()
+    }
+}

@@ -126,28 +126,6 @@ fn start_all(policy: &str) -> Vec<Server> {
 
 // ------------------------------------------------------------------ responses
 
-fn values<'r>(res: &'r TestResponse, name: &str) -> Vec<&'r [u8]> {
-    res.headers
-        .iter()
-        .filter(|(n, _)| n == name)
-        .map(|(_, v)| v.as_slice())
-        .collect()
-}
-
-/// Every `Vary` item over all `Vary` lines, lower-cased.
-fn vary_items(res: &TestResponse) -> BTreeSet<String> {
-    values(res, "vary")
-        .into_iter()
-        .flat_map(|v| {
-            String::from_utf8_lossy(v)
-                .split(',')
-                .map(|i| i.trim().to_ascii_lowercase())
-                .collect::<Vec<_>>()
-        })
-        .filter(|i| !i.is_empty())
-        .collect()
-}
-
 fn cors_header_names(res: &TestResponse) -> Vec<&str> {
     res.headers
         .iter()
@@ -165,7 +143,7 @@ fn describe(res: &TestResponse) -> String {
 }
 
 fn has_vary(res: &TestResponse, items: &[&str]) -> Result<(), String> {
-    let have = vary_items(res);
+    let have = res.vary_items();
     let missing: Vec<_> = items.iter().filter(|i| !have.contains(**i)).collect();
     if missing.is_empty() {
         Ok(())
@@ -209,11 +187,11 @@ fn refused_preflight(res: &TestResponse) -> Result<(), String> {
 /// `Access-Control-Allow-Origin` exactly once with this value, and
 /// `Access-Control-Allow-Credentials: true` exactly once or not at all.
 fn allow_origin_is(res: &TestResponse, origin: &str, credentials: bool) -> Result<(), String> {
-    let acao = values(res, "access-control-allow-origin");
+    let acao = res.values("access-control-allow-origin");
     if acao != [origin.as_bytes()] {
         return Err(format!("ACAO is not exactly {origin:?}: {}", describe(res)));
     }
-    let acac = values(res, "access-control-allow-credentials");
+    let acac = res.values("access-control-allow-credentials");
     let want: &[&[u8]] = if credentials { &[b"true"] } else { &[] };
     if acac != want {
         return Err(format!("ACAC is not {want:?}: {}", describe(res)));
@@ -234,7 +212,7 @@ fn allowed_preflight(res: &TestResponse, origin: &str, credentials: bool) -> Res
         return Err(format!("status {} not 204: {}", res.status, describe(res)));
     }
     allow_origin_is(res, origin, credentials)?;
-    if values(res, "access-control-allow-methods").is_empty() {
+    if res.values("access-control-allow-methods").is_empty() {
         return Err(format!("no ACAM: {}", describe(res)));
     }
     has_vary(res, &PREFLIGHT_VARY)
@@ -665,7 +643,7 @@ fn header_injection_never_reaches_a_response() {
             failures.expect(server, "clean preflight", &clean, |r| {
                 let origin = if policy == REFLECT { ALLOWED } else { "*" };
                 allowed_preflight(r, origin, policy == REFLECT)?;
-                if values(r, "access-control-allow-methods") != [b"PUT"] {
+                if r.values("access-control-allow-methods") != [b"PUT"] {
                     return Err(format!("ACAM is not PUT: {}", describe(r)));
                 }
                 Ok(())
@@ -814,7 +792,7 @@ fn same_cors_answer(res: &TestResponse, reference: &TestResponse) -> Result<(), 
     };
     if res.status != reference.status
         || cors(res) != cors(reference)
-        || vary_items(res) != vary_items(reference)
+        || res.vary_items() != reference.vary_items()
     {
         return Err(format!(
             "differs from the request without the dropped line: {} vs {}",
@@ -859,7 +837,7 @@ fn every_response_varies_so_caches_cannot_be_poisoned() {
                     if path == "/vary" {
                         has_vary(r, &["accept-encoding"])?;
                     }
-                    if vary_items(r).contains("*") {
+                    if r.vary_items().contains("*") {
                         return Err(format!("Vary: *: {}", describe(r)));
                     }
                     match origin {

@@ -12,7 +12,6 @@ mod support {
     pub mod server;
 }
 
-use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use cors_examples::raw_http::{self, Connection};
@@ -65,27 +64,6 @@ fn preflight(origin: &[u8], method: &[u8], extra: Lines) -> TestRequest {
     request("OPTIONS", "/echo", lines)
 }
 
-fn values<'r>(res: &'r TestResponse, name: &str) -> Vec<&'r [u8]> {
-    res.headers
-        .iter()
-        .filter(|(n, _)| n == name)
-        .map(|(_, v)| v.as_slice())
-        .collect()
-}
-
-fn vary_items(res: &TestResponse) -> BTreeSet<String> {
-    values(res, "vary")
-        .into_iter()
-        .flat_map(|v| {
-            String::from_utf8_lossy(v)
-                .split(',')
-                .map(|i| i.trim().to_ascii_lowercase())
-                .collect::<Vec<_>>()
-        })
-        .filter(|i| !i.is_empty())
-        .collect()
-}
-
 fn describe(res: &TestResponse) -> String {
     let mut out = format!("{}", res.status);
     for (n, v) in &res.headers {
@@ -113,7 +91,7 @@ fn no_cors_headers(res: &TestResponse) -> Result<(), String> {
 }
 
 fn has_vary(res: &TestResponse, items: &[&str]) -> Result<(), String> {
-    let have = vary_items(res);
+    let have = res.vary_items();
     match items.iter().find(|i| !have.contains(**i)) {
         None => Ok(()),
         Some(i) => Err(format!("Vary lacks {i}: {}", describe(res))),
@@ -146,8 +124,8 @@ fn allowed(res: &TestResponse, origin: &[u8], status: u16) -> Result<(), String>
     if res.status != status {
         return Err(format!("not {status}: {}", describe(res)));
     }
-    if values(res, "access-control-allow-origin") != [origin]
-        || values(res, "access-control-allow-credentials") != [b"true"]
+    if res.values("access-control-allow-origin") != [origin]
+        || res.values("access-control-allow-credentials") != [b"true"]
     {
         return Err(format!(
             "not allowed for {}: {}",
@@ -162,7 +140,7 @@ fn allowed(res: &TestResponse, origin: &[u8], status: u16) -> Result<(), String>
 fn same_cors_answer(res: &TestResponse, reference: &TestResponse) -> Result<(), String> {
     if res.status != reference.status
         || cors_headers(res) != cors_headers(reference)
-        || vary_items(res) != vary_items(reference)
+        || res.vary_items() != reference.vary_items()
     {
         return Err(format!(
             "differs from the request without its non-UTF-8 lines: {} vs {}",
