@@ -23,7 +23,6 @@
 //! # });
 //! ```
 
-use std::io::Write;
 use std::net::SocketAddr;
 
 use actix_web::body::MessageBody;
@@ -142,10 +141,7 @@ pub fn run_with(
                 (server.run(), bound)
             }
         };
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "actix listening on http://{bound}")?;
-        out.flush()?;
-        drop(out);
+        crate::announce("actix", bound)?;
         server.await?;
         Ok(())
     })

@@ -14,7 +14,6 @@
 //! assert!(res.headers.contains(&("access-control-allow-origin".into(), b"*".to_vec())));
 //! ```
 
-use std::io::Write;
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -108,11 +107,7 @@ pub fn run_with(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let bound = listener.local_addr()?;
-        {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "axum listening on http://{bound}")?;
-            out.flush()?;
-        }
+        crate::announce("axum", bound)?;
         axum::serve(listener, router(policy)).await?;
         Ok(())
     })

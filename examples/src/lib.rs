@@ -19,6 +19,15 @@ pub mod rocket_app;
 mod tower_client;
 pub mod warp_app;
 
+/// Prints `<framework> listening on http://<addr>` on stdout and flushes it: the line
+/// `serve`'s users and tests wait for, written only once the server accepts connections.
+pub fn announce(framework: &str, addr: std::net::SocketAddr) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{framework} listening on http://{addr}")?;
+    out.flush()
+}
+
 /// The cookie `GET /whoami` sets.
 pub const SESSION_COOKIE: &str = "sid=s3cret; Path=/; SameSite=Lax";
 

@@ -10,7 +10,6 @@
 //! assert_eq!(res.into_string().as_deref(), Some("ok"));
 //! ```
 
-use std::io::Write;
 use std::net::SocketAddr;
 use std::str::FromStr;
 
@@ -174,9 +173,7 @@ pub fn run_with(
             Box::pin(async move {
                 let config = rocket.config();
                 let addr = SocketAddr::new(config.address, config.port);
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "rocket listening on http://{addr}");
-                let _ = out.flush();
+                let _ = crate::announce("rocket", addr);
             })
         });
         rocket(policy)

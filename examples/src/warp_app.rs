@@ -18,7 +18,6 @@
 //! assert!(res.headers.contains(&("access-control-allow-origin".into(), b"*".to_vec())));
 //! ```
 
-use std::io::Write;
 use std::net::SocketAddr;
 
 use cors_core::Policy;
@@ -151,11 +150,7 @@ pub fn run_with(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let bound = listener.local_addr()?;
-        {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "warp listening on http://{bound}")?;
-            out.flush()?;
-        }
+        crate::announce("warp", bound)?;
         // Unboxed either way, as without `--no-cors` before.
         match policy {
             Some(policy) => {
