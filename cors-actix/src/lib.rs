@@ -17,7 +17,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use std::cell::OnceCell;
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 use std::rc::Rc;
@@ -28,7 +27,7 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forwar
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::{Error, HttpResponse, ResponseError};
-use cors_core::{Action, CorsHeader, CorsRequest, PolicyValue, Value, Vary};
+use cors_core::{Action, CorsHeader, CorsRequest, Detached, Value, Vary};
 use pin_project_lite::pin_project;
 
 pub use cors_core::Policy;
@@ -37,16 +36,6 @@ pub use cors_core::Policy;
 const ACRPN: HeaderName = HeaderName::from_static("access-control-request-private-network");
 /// `Access-Control-Allow-Private-Network`.
 const ACAPN: HeaderName = HeaderName::from_static("access-control-allow-private-network");
-
-/// The most headers a decision sets (every CORS header once, plus one
-/// `Access-Control-Allow-Headers` per request line); kept inline, never on the heap.
-/// Headers kept inline in a [`Plan`]: every single-valued CORS header plus one
-/// `Access-Control-Allow-Headers` line; only echoed multi-line requests spill into a
-/// `Vec`. Small, because the plan is moved into and through the response future.
-const INLINE: usize = 6;
-
-/// Distinct precomputed policy values cached per middleware instance.
-const CACHE_SLOTS: usize = 8;
 
 /// The CORS middleware factory: wrap an app, a scope or a resource with it.
 ///
@@ -127,10 +116,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(CorsMiddleware {
             service,
-            shared: Rc::new(Shared {
-                policy: self.policy.clone(),
-                cache: Default::default(),
-            }),
+            shared: Rc::new(Shared::new(&self.policy)),
         }))
     }
 }
@@ -138,27 +124,21 @@ where
 /// State shared by one middleware instance.
 struct Shared {
     policy: Policy,
-    /// The policy's precomputed values as actix [`HeaderValue`]s, keyed by the address of
-    /// the [`PolicyValue`] (stable: the policy lives as long as this instance). Filled on
-    /// first use; cloning a cached value does not copy its bytes.
-    cache: [OnceCell<(usize, HeaderValue)>; CACHE_SLOTS],
+    /// The policy's precomputed values as actix [`HeaderValue`]s, indexed by
+    /// `CorsHeader as usize` ([`Policy::value`]); cloning one does not copy its bytes.
+    values: [Option<HeaderValue>; CorsHeader::ALL.len()],
 }
 
 impl Shared {
-    fn policy_value(&self, v: &PolicyValue) -> Option<HeaderValue> {
-        let key = std::ptr::from_ref(v) as usize;
-        for slot in &self.cache {
-            match slot.get() {
-                Some((k, hv)) if *k == key => return Some(hv.clone()),
-                Some(_) => {}
-                None => {
-                    let hv = new_value(v.as_bytes())?;
-                    let _ = slot.set((key, hv.clone()));
-                    return Some(hv);
-                }
-            }
+    fn new(policy: &Policy) -> Self {
+        Self {
+            policy: policy.clone(),
+            values: CorsHeader::ALL.map(|h| policy.value(h).and_then(|v| new_value(v.as_bytes()))),
         }
-        new_value(v.as_bytes())
+    }
+
+    fn policy_value(&self, h: CorsHeader) -> Option<HeaderValue> {
+        self.values.get(h as usize)?.clone()
     }
 }
 
@@ -197,29 +177,35 @@ fn echoed(headers: &HeaderMap, name: &HeaderName, bytes: &[u8]) -> Option<Header
 /// A decision, detached from the request: what to do to the response.
 #[derive(Clone)]
 struct Plan {
-    clears: &'static [CorsHeader],
-    headers: [Option<(CorsHeader, HeaderValue)>; INLINE],
-    spilled: Vec<(CorsHeader, HeaderValue)>,
-    vary: Vary,
+    detached: Detached<HeaderValue>,
+    shared: Rc<Shared>,
 }
 
 impl Plan {
+    /// Appends the decided headers.
+    fn write(self, map: &mut HeaderMap) {
+        let shared = &self.shared;
+        self.detached.write(
+            |h| shared.policy_value(h),
+            |h, v| map.append(header_name(h), v),
+        );
+    }
+
     /// Removes the cleared headers, appends ours, then appends the missing `Vary` items.
     fn decorate(self, map: &mut HeaderMap) {
+        let clears = self.detached.clears();
         // Most responses carry no CORS header of their own: look before removing.
-        if !self.clears.is_empty()
+        if !clears.is_empty()
             && map
                 .keys()
                 .any(|k| k.as_str().starts_with("access-control-"))
         {
-            for &h in self.clears {
+            for &h in clears {
                 drop(map.remove(header_name(h)));
             }
         }
-        let vary_items = self.vary;
-        for (h, v) in self.headers.into_iter().flatten().chain(self.spilled) {
-            map.append(header_name(h), v);
-        }
+        let vary_items = self.detached.vary();
+        self.write(map);
         let vary = vary_items.append_to(map.get_all(header::VARY).map(HeaderValue::as_bytes));
         if let Some(v) = vary {
             map.append(header::VARY, HeaderValue::from_static(v));
@@ -230,12 +216,11 @@ impl Plan {
     fn respond(self, status: u16) -> HttpResponse {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
         let mut res = HttpResponse::new(status);
+        let vary = self.detached.vary();
         let map = res.headers_mut();
-        for (h, v) in self.headers.into_iter().flatten().chain(self.spilled) {
-            map.append(header_name(h), v);
-        }
-        if self.vary != Vary::None {
-            map.append(header::VARY, HeaderValue::from_static(self.vary.as_str()));
+        self.write(map);
+        if vary != Vary::None {
+            map.append(header::VARY, HeaderValue::from_static(vary.as_str()));
         }
         res
     }
@@ -280,29 +265,17 @@ impl<S> CorsMiddleware<S> {
         if let Some(reason) = d.reason() {
             tracing::debug!(reason = %reason, kind = d.kind().as_str(), "CORS request rejected");
         }
-        let mut plan = Plan {
-            clears: d.clears(),
-            headers: [const { None }; INLINE],
-            spilled: Vec::new(),
-            vary: d.vary(),
+        let detached = Detached::new(&shared.policy, &d, |_, value| match value {
+            // Not reached: the policy's values are in `shared.values`.
+            Value::Policy(v) => new_value(v.as_bytes()),
+            Value::Origin(b) => echoed(headers, &header::ORIGIN, b),
+            Value::RequestMethod(b) => echoed(headers, &header::ACCESS_CONTROL_REQUEST_METHOD, b),
+            Value::RequestHeaders(b) => echoed(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS, b),
+        });
+        let plan = Plan {
+            detached,
+            shared: Rc::clone(&self.shared),
         };
-        for (i, h) in d.headers().enumerate() {
-            let value = match h.value {
-                Value::Policy(v) => shared.policy_value(v),
-                Value::Origin(b) => echoed(headers, &header::ORIGIN, b),
-                Value::RequestMethod(b) => {
-                    echoed(headers, &header::ACCESS_CONTROL_REQUEST_METHOD, b)
-                }
-                Value::RequestHeaders(b) => {
-                    echoed(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS, b)
-                }
-            };
-            let Some(value) = value else { continue };
-            match plan.headers.get_mut(i) {
-                Some(slot) => *slot = Some((h.name, value)),
-                None => plan.spilled.push((h.name, value)),
-            }
-        }
         (d.action(), plan)
     }
 }

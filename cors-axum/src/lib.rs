@@ -168,7 +168,7 @@ where
         let view = CorsRequest::from_http(req.method(), req.headers());
         let d = self.policy.evaluate(&view);
         log(&d);
-        let pending = Pending::new(&d, req.headers());
+        let pending = Pending::new(&self.policy, &d, req.headers());
         let kind = match d.action() {
             Action::Respond { status } => {
                 let mut res = Response::new(ResBody::default());

@@ -406,28 +406,58 @@ pub const MAX_DECISION_HEADERS: usize = 5 + crate::request::MAX_REQUEST_HEADER_L
 ///   remove every header in [`clears`](Decision::clears), append the
 ///   [`headers`](Decision::headers), and append [`Vary::append_to`] of the existing
 ///   `Vary` lines.
+///
+/// It is small (about 150 bytes): one field per header, borrowing the policy's precomputed
+/// values and the request view's bytes, so moving it costs little.
 #[derive(Debug, Clone, Copy)]
 pub struct Decision<'a> {
     kind: RequestKind,
-    reason: Option<Reason<'a>>,
     action: Action,
-    headers: [Header<'a>; MAX_DECISION_HEADERS],
-    len: usize,
     vary: Vary,
+    reason: Option<Reason<'a>>,
+    pub(crate) allow_origin: Option<Value<'a>>,
+    pub(crate) allow_credentials: Option<&'a PolicyValue>,
+    pub(crate) expose_headers: Option<&'a PolicyValue>,
+    pub(crate) allow_methods: Option<Value<'a>>,
+    pub(crate) allow_headers: AllowHeaders<'a>,
+    pub(crate) max_age: Option<&'a PolicyValue>,
+    pub(crate) allow_private_network: Option<&'a PolicyValue>,
+}
+
+/// How a decision sets `Access-Control-Allow-Headers`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AllowHeaders<'a> {
+    /// Not at all.
+    None,
+    /// The policy's list.
+    Policy(&'a PolicyValue),
+    /// Echoes the request's lines that are not empty (`count` of them, the first ones of
+    /// `lines`).
+    Echo {
+        lines: [&'a [u8]; crate::request::MAX_REQUEST_HEADER_LINES],
+        count: u8,
+    },
+}
+
+/// Whether an `Access-Control-Request-Headers` line is echoed (it has an element).
+fn echoed_line(line: &[u8]) -> bool {
+    !crate::token::trim_ows(line).is_empty()
 }
 
 impl<'a> Decision<'a> {
     pub(crate) fn new(kind: RequestKind, action: Action, vary: Vary) -> Self {
         Self {
             kind,
-            reason: None,
             action,
-            headers: [Header {
-                name: CorsHeader::AllowOrigin,
-                value: Value::Origin(b""),
-            }; MAX_DECISION_HEADERS],
-            len: 0,
             vary,
+            reason: None,
+            allow_origin: None,
+            allow_credentials: None,
+            expose_headers: None,
+            allow_methods: None,
+            allow_headers: AllowHeaders::None,
+            max_age: None,
+            allow_private_network: None,
         }
     }
 
@@ -436,11 +466,48 @@ impl<'a> Decision<'a> {
         self
     }
 
-    pub(crate) fn push(&mut self, name: CorsHeader, value: Value<'a>) {
-        if let Some(slot) = self.headers.get_mut(self.len) {
-            *slot = Header { name, value };
-            self.len += 1;
+    pub(crate) fn set_allow_origin(&mut self, value: Value<'a>) {
+        self.allow_origin = Some(value);
+    }
+
+    pub(crate) fn set_allow_credentials(&mut self, value: &'a PolicyValue) {
+        self.allow_credentials = Some(value);
+    }
+
+    pub(crate) fn set_expose_headers(&mut self, value: &'a PolicyValue) {
+        self.expose_headers = Some(value);
+    }
+
+    pub(crate) fn set_allow_methods(&mut self, value: Value<'a>) {
+        self.allow_methods = Some(value);
+    }
+
+    pub(crate) fn set_allow_headers(&mut self, value: &'a PolicyValue) {
+        self.allow_headers = AllowHeaders::Policy(value);
+    }
+
+    /// Echoes every line of `lines` that has an element, one header each, in order.
+    pub(crate) fn echo_allow_headers(&mut self, request_lines: &[&'a [u8]]) {
+        let mut lines = [&b""[..]; crate::request::MAX_REQUEST_HEADER_LINES];
+        let mut count = 0;
+        for (slot, line) in lines
+            .iter_mut()
+            .zip(request_lines.iter().filter(|l| echoed_line(l)))
+        {
+            *slot = line;
+            count += 1;
         }
+        if count > 0 {
+            self.allow_headers = AllowHeaders::Echo { lines, count };
+        }
+    }
+
+    pub(crate) fn set_max_age(&mut self, value: &'a PolicyValue) {
+        self.max_age = Some(value);
+    }
+
+    pub(crate) fn set_allow_private_network(&mut self, value: &'a PolicyValue) {
+        self.allow_private_network = Some(value);
     }
 
     /// Which kind of request this was.
@@ -466,14 +533,45 @@ impl<'a> Decision<'a> {
 
     /// The headers to set, in order. A name appears at most once, except
     /// `Access-Control-Allow-Headers`, which may appear once per echoed request line.
-    pub fn headers(&self) -> impl ExactSizeIterator<Item = Header<'a>> + '_ {
-        self.headers[..self.len].iter().copied()
+    #[inline]
+    pub fn headers(&self) -> Headers<'_, 'a> {
+        let single = [
+            self.allow_origin.is_some(),
+            self.allow_credentials.is_some(),
+            self.expose_headers.is_some(),
+            self.allow_methods.is_some(),
+            self.max_age.is_some(),
+            self.allow_private_network.is_some(),
+        ];
+        let lines = match self.allow_headers {
+            AllowHeaders::None => 0,
+            AllowHeaders::Policy(_) => 1,
+            AllowHeaders::Echo { count, .. } => usize::from(count),
+        };
+        Headers {
+            d: self,
+            next: 0,
+            line: 0,
+            left: single.iter().filter(|&&b| b).count() + lines,
+        }
     }
 
     /// The value of the header `name`, when it is set once (joined with `", "` is up to the
     /// caller when it is set several times; see [`Decision::headers`]).
     pub fn header(&self, name: CorsHeader) -> Option<Value<'a>> {
-        self.headers().find(|h| h.name == name).map(|h| h.value)
+        match name {
+            CorsHeader::AllowOrigin => self.allow_origin,
+            CorsHeader::AllowCredentials => self.allow_credentials.map(Value::Policy),
+            CorsHeader::ExposeHeaders => self.expose_headers.map(Value::Policy),
+            CorsHeader::AllowMethods => self.allow_methods,
+            CorsHeader::AllowHeaders => match self.allow_headers {
+                AllowHeaders::None => None,
+                AllowHeaders::Policy(v) => Some(Value::Policy(v)),
+                AllowHeaders::Echo { lines, .. } => Some(Value::RequestHeaders(lines[0])),
+            },
+            CorsHeader::MaxAge => self.max_age.map(Value::Policy),
+            CorsHeader::AllowPrivateNetwork => self.allow_private_network.map(Value::Policy),
+        }
     }
 
     /// The CORS headers the adapter removes from a forwarded response before adding
@@ -494,5 +592,134 @@ impl<'a> Decision<'a> {
     /// The `Vary` items to add.
     pub fn vary(&self) -> Vary {
         self.vary
+    }
+}
+
+/// The headers of a [`Decision`], in order: `Access-Control-Allow-Origin`,
+/// `-Allow-Credentials`, `-Expose-Headers`, `-Allow-Methods`, `-Allow-Headers` (one per
+/// echoed line), `-Max-Age`, `-Allow-Private-Network`, each only when set.
+///
+/// ```
+/// use cors_core::{CorsHeader, CorsRequest, Policy};
+/// let policy = Policy::from_toml_str(r#"
+///     allow_origins = ["https://a.example"]
+///     allow_credentials = true
+/// "#)?;
+/// let mut req = CorsRequest::new(b"GET");
+/// req.push_origin(b"https://a.example");
+/// let d = policy.evaluate(&req);
+/// let names: Vec<_> = d.headers().map(|h| h.name).collect();
+/// assert_eq!(names, [CorsHeader::AllowOrigin, CorsHeader::AllowCredentials]);
+/// # Ok::<(), cors_core::PolicyError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Headers<'d, 'a> {
+    d: &'d Decision<'a>,
+    /// The next header kind to look at, in the order above (`4` is `-Allow-Headers`).
+    next: u8,
+    /// The next echoed request line to look at.
+    line: usize,
+    left: usize,
+}
+
+impl<'a> Iterator for Headers<'_, 'a> {
+    type Item = Header<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Header<'a>> {
+        let d = self.d;
+        loop {
+            let (name, value) = match self.next {
+                0 => (CorsHeader::AllowOrigin, d.allow_origin),
+                1 => (
+                    CorsHeader::AllowCredentials,
+                    d.allow_credentials.map(Value::Policy),
+                ),
+                2 => (
+                    CorsHeader::ExposeHeaders,
+                    d.expose_headers.map(Value::Policy),
+                ),
+                3 => (CorsHeader::AllowMethods, d.allow_methods),
+                4 => {
+                    let value = match d.allow_headers {
+                        AllowHeaders::None => None,
+                        AllowHeaders::Policy(v) => Some(Value::Policy(v)),
+                        AllowHeaders::Echo { lines, count } => {
+                            match lines
+                                .get(self.line)
+                                .filter(|_| self.line < usize::from(count))
+                            {
+                                Some(line) => {
+                                    self.line += 1;
+                                    self.left = self.left.saturating_sub(1);
+                                    return Some(Header {
+                                        name: CorsHeader::AllowHeaders,
+                                        value: Value::RequestHeaders(line),
+                                    });
+                                }
+                                None => None,
+                            }
+                        }
+                    };
+                    (CorsHeader::AllowHeaders, value)
+                }
+                5 => (CorsHeader::MaxAge, d.max_age.map(Value::Policy)),
+                6 => (
+                    CorsHeader::AllowPrivateNetwork,
+                    d.allow_private_network.map(Value::Policy),
+                ),
+                _ => return None,
+            };
+            self.next += 1;
+            if let Some(value) = value {
+                self.left = self.left.saturating_sub(1);
+                return Some(Header { name, value });
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Headers<'_, '_> {}
+
+#[cfg(test)]
+mod tests {
+    use crate::{CorsHeader, CorsRequest, Policy, Value};
+
+    #[test]
+    fn headers_skip_blank_echoed_lines_and_report_their_exact_count() {
+        let policy = Policy::from_toml_str(
+            "allow_origins = [\"https://a.example\"]\nallow_headers = [\"*\"]\nallow_credentials = true",
+        )
+        .unwrap();
+        let mut req = CorsRequest::new(b"OPTIONS");
+        req.push_origin(b"https://a.example");
+        req.push_request_method(b"GET");
+        for line in [&b"x-a"[..], b"  ", b"", b"x-b, x-c"] {
+            req.push_request_headers(line);
+        }
+        let d = policy.evaluate(&req);
+        let mut headers = d.headers();
+        assert_eq!(headers.len(), 5, "ACAO, ACAC, ACAM and two ACAH lines");
+        let all: Vec<_> = headers.by_ref().collect();
+        assert_eq!(headers.len(), 0);
+        let acah: Vec<_> = all
+            .iter()
+            .filter(|h| h.name == CorsHeader::AllowHeaders)
+            .map(|h| h.value.as_bytes())
+            .collect();
+        assert_eq!(acah, [&b"x-a"[..], b"x-b, x-c"]);
+        assert!(matches!(
+            d.header(CorsHeader::AllowHeaders),
+            Some(Value::RequestHeaders(b"x-a"))
+        ));
+        assert!(
+            std::mem::size_of_val(&d) <= 320,
+            "{}",
+            std::mem::size_of_val(&d)
+        );
     }
 }

@@ -4,27 +4,22 @@
 use http::header::VARY;
 use http::{HeaderMap, HeaderValue};
 
-use crate::{CorsHeader, Decision, Value, Vary, names};
+use crate::{Decision, Detached, Policy, Value, Vary, names};
 
-/// Headers kept inline: every single-valued CORS header, plus one
-/// `Access-Control-Allow-Headers` line. Only a decision echoing several request lines
-/// (`*` headers with credentials, and a preflight sending several
-/// `Access-Control-Request-Headers` lines) spills the rest into a `Vec`. Small, because
-/// the value is moved into and through response futures.
-const INLINE: usize = 6;
-
-/// A decision's headers, clears and `Vary`, with every value owned, so that it can
-/// outlive the request (which moves on to the handler). Values echoed from the request
-/// are clones of the request's own `HeaderValue`s and policy values are clones of the
-/// policy's precomputed ones: reference counts, never byte copies, no heap allocation.
+/// A decision's headers, clears and `Vary`, owned, so that it can outlive the request
+/// (which moves on to the handler): a [`Detached`] decision whose echoed values are clones
+/// of the request's own `HeaderValue`s, and the policy, whose precomputed `HeaderValue`s
+/// are cloned when the headers are written: reference counts, never byte copies, no heap
+/// allocation.
 ///
 /// ```
 /// use cors_core::{CorsRequest, Policy, http1::PendingHeaders};
 ///
 /// let policy = Policy::from_toml_str(r#"allow_origins = ["https://a.example"]"#)?;
 /// let req = http::Request::get("/").header("origin", "https://a.example").body(())?;
-/// let decision = policy.evaluate(&CorsRequest::from_http(req.method(), req.headers()));
-/// let pending = PendingHeaders::new(&decision, req.headers());
+/// let view = CorsRequest::from_http(req.method(), req.headers());
+/// let decision = policy.evaluate(&view);
+/// let pending = PendingHeaders::new(&policy, &decision, req.headers());
 ///
 /// let mut res = http::Response::new(());
 /// res.headers_mut().insert("access-control-allow-origin", "*".parse()?); // the handler's own
@@ -37,41 +32,29 @@ const INLINE: usize = 6;
 /// ```
 #[derive(Debug, Clone)]
 pub struct PendingHeaders {
-    headers: [Option<(CorsHeader, HeaderValue)>; INLINE],
-    spilled: Vec<(CorsHeader, HeaderValue)>,
-    clears: &'static [CorsHeader],
-    vary: Vary,
+    detached: Detached<HeaderValue>,
+    policy: Policy,
 }
 
 impl PendingHeaders {
-    /// Takes what the decision says out of it; `request` holds the headers the decision's
-    /// request view was built from.
-    pub fn new(d: &Decision<'_>, request: &HeaderMap) -> Self {
-        let mut headers = [const { None }; INLINE];
-        let mut spilled = Vec::new();
-        for (i, h) in d.headers().enumerate() {
-            let Some(value) = owned(h.value, request) else {
-                continue;
-            };
-            match headers.get_mut(i) {
-                Some(slot) => *slot = Some((h.name, value)),
-                None => spilled.push((h.name, value)),
-            }
-        }
+    /// Takes what the decision (made by `policy`) says out of it; `request` holds the
+    /// headers the decision's request view was built from.
+    pub fn new(policy: &Policy, d: &Decision<'_>, request: &HeaderMap) -> Self {
         Self {
-            headers,
-            spilled,
-            clears: d.clears(),
-            vary: d.vary(),
+            detached: Detached::new(policy, d, |_, v| owned(v, request)),
+            policy: policy.clone(),
         }
     }
 
-    fn count(&self) -> usize {
-        self.headers.iter().flatten().count() + self.spilled.len()
-    }
-
-    fn all(self) -> impl Iterator<Item = (CorsHeader, HeaderValue)> {
-        self.headers.into_iter().flatten().chain(self.spilled)
+    /// Appends every decided header to `out`.
+    fn write(self, out: &mut HeaderMap) {
+        let policy = &self.policy;
+        self.detached.write(
+            |h| policy.value(h).map(|v| v.http_value().clone()),
+            |h, v| {
+                out.append(h.http_name(), v);
+            },
+        );
     }
 
     /// Fills the headers of a response the adapter answers with itself
@@ -81,11 +64,9 @@ impl PendingHeaders {
     /// framework or server adds to the answer afterwards (axum, hyper), which would
     /// otherwise grow the map again (two more allocations).
     pub fn write_answer(self, out: &mut HeaderMap) {
-        out.reserve(self.count() + 2);
-        let vary = self.vary;
-        for (name, value) in self.all() {
-            out.append(name.http_name(), value);
-        }
+        out.reserve(self.detached.len() + 2);
+        let vary = self.detached.vary();
+        self.write(out);
         if vary != Vary::None {
             out.append(VARY, HeaderValue::from_static(vary.as_str()));
         }
@@ -95,20 +76,19 @@ impl PendingHeaders {
     /// ([`Action::Forward`](crate::Action::Forward)): removes the cleared CORS headers,
     /// appends ours, then appends one `Vary` line for the items still missing.
     pub fn apply(self, out: &mut HeaderMap) {
+        let clears = self.detached.clears();
         // Most responses carry no CORS header of their own: look before removing.
-        let has_cors_header = !self.clears.is_empty()
+        let has_cors_header = !clears.is_empty()
             && out
                 .keys()
                 .any(|k| k.as_str().starts_with("access-control-"));
         if has_cors_header {
-            for name in self.clears {
+            for name in clears {
                 out.remove(name.http_name());
             }
         }
-        let vary = self.vary;
-        for (name, value) in self.all() {
-            out.append(name.http_name(), value);
-        }
+        let vary = self.detached.vary();
+        self.write(out);
         let extra = vary.append_to(out.get_all(VARY).iter().map(HeaderValue::as_bytes));
         if let Some(extra) = extra {
             out.append(VARY, HeaderValue::from_static(extra));
@@ -138,7 +118,7 @@ fn owned(value: Value<'_>, request: &HeaderMap) -> Option<HeaderValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{CorsRequest, Policy};
+    use crate::CorsRequest;
 
     #[test]
     fn echoed_lines_beyond_the_inline_slots_are_kept_in_order() {
@@ -154,7 +134,8 @@ mod tests {
             req = req.header("access-control-request-headers", line);
         }
         let req = req.body(()).unwrap();
-        let d = policy.evaluate(&CorsRequest::from_http(req.method(), req.headers()));
+        let view = CorsRequest::from_http(req.method(), req.headers());
+        let d = policy.evaluate(&view);
         assert!(d.is_allowed());
         assert_eq!(
             d.headers().len(),
@@ -162,7 +143,7 @@ mod tests {
             "ACAO, ACAC, ACAM, 4 × ACAH, ACMA, ACAPN"
         );
         let mut out = HeaderMap::new();
-        PendingHeaders::new(&d, req.headers()).write_answer(&mut out);
+        PendingHeaders::new(&policy, &d, req.headers()).write_answer(&mut out);
         let acah: Vec<_> = out.get_all("access-control-allow-headers").iter().collect();
         assert_eq!(acah, ["x-a", "x-b", "x-c", "x-d"]);
         assert_eq!(out["access-control-max-age"], "5");

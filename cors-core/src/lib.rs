@@ -39,6 +39,7 @@
 
 mod config;
 mod decision;
+mod detached;
 mod error;
 #[cfg(feature = "http")]
 pub mod http1;
@@ -50,9 +51,10 @@ mod token;
 
 pub use config::PolicyConfig;
 pub use decision::{
-    Action, CorsHeader, Decision, Header, MAX_DECISION_HEADERS, Malformed, PolicyValue, Reason,
-    RequestKind, Value, Vary,
+    Action, CorsHeader, Decision, Header, Headers, MAX_DECISION_HEADERS, Malformed, PolicyValue,
+    Reason, RequestKind, Value, Vary,
 };
+pub use detached::Detached;
 pub use error::{PolicyError, Problem, ProblemKind};
 pub use origin::{MAX_ORIGIN_LEN, OriginSyntax};
 pub use policy::{Policy, PolicyBuilder};

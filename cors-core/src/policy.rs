@@ -269,6 +269,37 @@ impl Policy {
         })
     }
 
+    /// The precomputed value this policy sets for `header` whenever it sets it without
+    /// echoing the request: a [`Value::Policy`] in a [`Decision`] of this policy is always
+    /// this value (same address). Adapters use it to convert every policy value into their
+    /// framework's header type once, at start-up.
+    ///
+    /// ```
+    /// use cors_core::{CorsHeader, Policy};
+    /// let policy = Policy::from_toml_str(r#"
+    ///     allow_origins = ["https://a.example"]
+    ///     allow_methods = ["PUT"]
+    ///     max_age = 60
+    /// "#)?;
+    /// assert_eq!(policy.value(CorsHeader::AllowMethods).unwrap().as_str(), "GET,HEAD,POST,PUT");
+    /// assert_eq!(policy.value(CorsHeader::MaxAge).unwrap().as_str(), "60");
+    /// assert!(policy.value(CorsHeader::AllowOrigin).is_none()); // echoed, never precomputed
+    /// assert!(policy.value(CorsHeader::AllowCredentials).is_none());
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    pub fn value(&self, header: CorsHeader) -> Option<&PolicyValue> {
+        let i = &*self.inner;
+        match header {
+            CorsHeader::AllowOrigin => i.origins.allows_any().then_some(&i.star),
+            CorsHeader::AllowCredentials => i.credentials.then_some(&i.yes),
+            CorsHeader::ExposeHeaders => i.expose.as_ref(),
+            CorsHeader::AllowMethods => (!i.methods_any).then_some(&i.allow_methods),
+            CorsHeader::AllowHeaders => i.allow_headers.as_ref(),
+            CorsHeader::MaxAge => i.max_age.as_ref(),
+            CorsHeader::AllowPrivateNetwork => i.private_network.then_some(&i.yes),
+        }
+    }
+
     /// Evaluates a request. Never allocates, never panics.
     ///
     /// ```
@@ -319,9 +350,9 @@ impl Policy {
         } else {
             Value::Origin(origin)
         };
-        d.push(CorsHeader::AllowOrigin, value);
+        d.set_allow_origin(value);
         if i.credentials {
-            d.push(CorsHeader::AllowCredentials, Value::Policy(&i.yes));
+            d.set_allow_credentials(&i.yes);
         }
     }
 
@@ -338,7 +369,7 @@ impl Policy {
             Ok(origin) => {
                 self.allow_origin(&mut d, origin);
                 if let Some(expose) = &i.expose {
-                    d.push(CorsHeader::ExposeHeaders, Value::Policy(expose));
+                    d.set_expose_headers(expose);
                 }
                 d
             }
@@ -378,24 +409,18 @@ impl Policy {
         } else {
             Value::Policy(&i.allow_methods)
         };
-        d.push(CorsHeader::AllowMethods, methods);
+        d.set_allow_methods(methods);
         if any_headers {
             match &i.allow_headers {
-                Some(v) => d.push(CorsHeader::AllowHeaders, Value::Policy(v)),
-                None => {
-                    for line in req.request_headers() {
-                        if !token::trim_ows(line).is_empty() {
-                            d.push(CorsHeader::AllowHeaders, Value::RequestHeaders(line));
-                        }
-                    }
-                }
+                Some(v) => d.set_allow_headers(v),
+                None => d.echo_allow_headers(req.request_headers()),
             }
         }
         if let Some(max_age) = &i.max_age {
-            d.push(CorsHeader::MaxAge, Value::Policy(max_age));
+            d.set_max_age(max_age);
         }
         if i.private_network && req.private_network() == Field::One(b"true") {
-            d.push(CorsHeader::AllowPrivateNetwork, Value::Policy(&i.yes));
+            d.set_allow_private_network(&i.yes);
         }
         d
     }

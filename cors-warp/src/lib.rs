@@ -233,7 +233,7 @@ fn gate(
             let view = CorsRequest::from_http(&method, &headers);
             let d = policy.evaluate(&view);
             log(&d);
-            let pending = Pending::new(&d, &headers);
+            let pending = Pending::new(&policy, &d, &headers);
             ready(match d.action() {
                 Action::Forward => Ok(pending),
                 Action::Respond { status } => Err(warp::reject::custom(Answer {
