@@ -151,6 +151,20 @@ fn new_value(bytes: &[u8]) -> Option<HeaderValue> {
     }
 }
 
+/// A `Vary` value from [`Vary`]: the two that decisions use whole are validated at
+/// compile time, not on every request.
+fn vary_value(v: &'static str) -> HeaderValue {
+    const ORIGIN: HeaderValue = HeaderValue::from_static("origin");
+    const PREFLIGHT: HeaderValue = HeaderValue::from_static(
+        "origin, access-control-request-method, access-control-request-headers",
+    );
+    match v {
+        "origin" => ORIGIN,
+        "origin, access-control-request-method, access-control-request-headers" => PREFLIGHT,
+        _ => HeaderValue::from_static(v),
+    }
+}
+
 /// The actix name of a CORS response header.
 fn header_name(h: CorsHeader) -> HeaderName {
     match h {
@@ -208,7 +222,7 @@ impl Plan {
         self.write(map);
         let vary = vary_items.append_to(map.get_all(header::VARY).map(HeaderValue::as_bytes));
         if let Some(v) = vary {
-            map.append(header::VARY, HeaderValue::from_static(v));
+            map.append(header::VARY, vary_value(v));
         }
     }
 
@@ -220,7 +234,7 @@ impl Plan {
         let map = res.headers_mut();
         self.write(map);
         if vary != Vary::None {
-            map.append(header::VARY, HeaderValue::from_static(vary.as_str()));
+            map.append(header::VARY, vary_value(vary.as_str()));
         }
         res
     }

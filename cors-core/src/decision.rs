@@ -100,7 +100,9 @@ impl CorsHeader {
             Self::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
             Self::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
             Self::AllowPrivateNetwork => {
-                http::HeaderName::from_static("access-control-allow-private-network")
+                const ACAPN: http::HeaderName =
+                    http::HeaderName::from_static("access-control-allow-private-network");
+                ACAPN
             }
         }
     }
@@ -218,7 +220,21 @@ const VARY_JOINED: [&str; 8] = [
     "origin, access-control-request-method, access-control-request-headers",
 ];
 
+/// [`VARY_JOINED`] as `http` 1.x values, validated at compile time.
+#[cfg(feature = "http")]
+static VARY_HTTP: [http::HeaderValue; 8] = [
+    http::HeaderValue::from_static(VARY_JOINED[0]),
+    http::HeaderValue::from_static(VARY_JOINED[1]),
+    http::HeaderValue::from_static(VARY_JOINED[2]),
+    http::HeaderValue::from_static(VARY_JOINED[3]),
+    http::HeaderValue::from_static(VARY_JOINED[4]),
+    http::HeaderValue::from_static(VARY_JOINED[5]),
+    http::HeaderValue::from_static(VARY_JOINED[6]),
+    http::HeaderValue::from_static(VARY_JOINED[7]),
+];
+
 impl Vary {
+    /// The bit mask over [`VARY_ITEMS`].
     fn mask(self) -> usize {
         match self {
             Vary::None => 0,
@@ -257,15 +273,42 @@ impl Vary {
     where
         I: IntoIterator<Item = &'v [u8]>,
     {
+        let mask = self.missing(existing);
+        (mask != 0).then(|| VARY_JOINED[mask])
+    }
+
+    /// [`Vary::as_str`] as a `http` 1.x value, without validating it again (`None` for
+    /// [`Vary::None`]).
+    #[cfg(feature = "http")]
+    pub fn http_value(self) -> Option<http::HeaderValue> {
+        let mask = self.mask();
+        (mask != 0).then(|| VARY_HTTP[mask].clone())
+    }
+
+    /// [`Vary::append_to`] as a `http` 1.x value, without validating it again.
+    #[cfg(feature = "http")]
+    pub fn http_append_to<'v, I>(self, existing: I) -> Option<http::HeaderValue>
+    where
+        I: IntoIterator<Item = &'v [u8]>,
+    {
+        let mask = self.missing(existing);
+        (mask != 0).then(|| VARY_HTTP[mask].clone())
+    }
+
+    /// The bit mask of this value's items that `existing` lacks (`0` also for `Vary: *`).
+    fn missing<'v, I>(self, existing: I) -> usize
+    where
+        I: IntoIterator<Item = &'v [u8]>,
+    {
         let mut mask = self.mask();
         if mask == 0 {
-            return None;
+            return 0;
         }
         for line in existing {
             for item in line.split(|&b| b == b',') {
                 let item = crate::token::trim_ows(item);
                 if item == b"*" {
-                    return None;
+                    return 0;
                 }
                 for (bit, name) in VARY_ITEMS.iter().enumerate() {
                     if item.eq_ignore_ascii_case(name.as_bytes()) {
@@ -274,7 +317,7 @@ impl Vary {
                 }
             }
         }
-        (mask != 0).then(|| VARY_JOINED[mask])
+        mask
     }
 }
 

@@ -1,10 +1,10 @@
 //! Applying a [`Decision`] to `http` 1.x header maps (feature `http`): the translation
 //! that every adapter on `http` 1.x (tower/axum, warp, hyper) needs, written once.
 
-use http::header::VARY;
+use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY};
 use http::{HeaderMap, HeaderValue};
 
-use crate::{Decision, Detached, Policy, Value, Vary, names};
+use crate::{Decision, Detached, Policy, Value};
 
 /// A decision's headers, clears and `Vary`, owned, so that it can outlive the request
 /// (which moves on to the handler): a [`Detached`] decision whose echoed values are clones
@@ -67,8 +67,8 @@ impl PendingHeaders {
         out.reserve(self.detached.len() + 2);
         let vary = self.detached.vary();
         self.write(out);
-        if vary != Vary::None {
-            out.append(VARY, HeaderValue::from_static(vary.as_str()));
+        if let Some(vary) = vary.http_value() {
+            out.append(VARY, vary);
         }
     }
 
@@ -89,9 +89,9 @@ impl PendingHeaders {
         }
         let vary = self.detached.vary();
         self.write(out);
-        let extra = vary.append_to(out.get_all(VARY).iter().map(HeaderValue::as_bytes));
+        let extra = vary.http_append_to(out.get_all(VARY).iter().map(HeaderValue::as_bytes));
         if let Some(extra) = extra {
-            out.append(VARY, HeaderValue::from_static(extra));
+            out.append(VARY, extra);
         }
     }
 }
@@ -101,9 +101,9 @@ impl PendingHeaders {
 fn owned(value: Value<'_>, request: &HeaderMap) -> Option<HeaderValue> {
     let (name, bytes) = match value {
         Value::Policy(v) => return Some(v.http_value().clone()),
-        Value::Origin(b) => (names::ORIGIN, b),
-        Value::RequestMethod(b) => (names::ACCESS_CONTROL_REQUEST_METHOD, b),
-        Value::RequestHeaders(b) => (names::ACCESS_CONTROL_REQUEST_HEADERS, b),
+        Value::Origin(b) => (ORIGIN, b),
+        Value::RequestMethod(b) => (ACCESS_CONTROL_REQUEST_METHOD, b),
+        Value::RequestHeaders(b) => (ACCESS_CONTROL_REQUEST_HEADERS, b),
     };
     request
         .get_all(name)
