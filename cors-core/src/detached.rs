@@ -46,6 +46,8 @@ const INLINE: usize = 2;
 pub struct Detached<V> {
     /// Bit `h as u8` set: header `h` has the policy's value.
     from_policy: u8,
+    /// Bit `h as u8` set: header `h` has echoed values (in `echoed`, then `spilled`).
+    from_request: u8,
     echoed: [Option<(CorsHeader, V)>; INLINE],
     spilled: Vec<(CorsHeader, V)>,
     clears: &'static [CorsHeader],
@@ -62,6 +64,7 @@ impl<V> Detached<V> {
     ) -> Self {
         let mut detached = Self {
             from_policy: 0,
+            from_request: 0,
             echoed: [const { None }; INLINE],
             spilled: Vec::new(),
             clears: decision.clears(),
@@ -78,6 +81,7 @@ impl<V> Detached<V> {
             let Some(value) = own(h, value) else {
                 return;
             };
+            detached.from_request |= 1 << h as u8;
             match detached.echoed.get_mut(inline) {
                 Some(slot) => {
                     *slot = Some((h, value));
@@ -151,6 +155,7 @@ impl<V> Detached<V> {
     ) {
         let Self {
             from_policy,
+            from_request,
             mut echoed,
             spilled,
             ..
@@ -158,18 +163,33 @@ impl<V> Detached<V> {
         // The echoed values are in the decision's order: inline ones first, then spilled.
         let mut next = 0;
         let mut spilled = spilled.into_iter().peekable();
-        for h in CorsHeader::ALL {
-            if from_policy & (1 << h as u8) != 0
+        let mut bits = from_policy | from_request;
+        while bits != 0 {
+            let bit = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let Some(&h) = CorsHeader::ALL.get(bit) else {
+                break;
+            };
+            if from_policy & (1 << bit) != 0
                 && let Some(v) = policy_value(h)
             {
                 put(h, v);
             }
-            while let Some(slot) = echoed.get_mut(next) {
-                match slot.take_if(|(name, _)| *name == h) {
-                    Some((name, v)) => put(name, v),
+            if from_request & (1 << bit) == 0 {
+                continue;
+            }
+            loop {
+                let taken = match echoed.get_mut(next) {
+                    Some(slot) => slot.take_if(|(name, _)| *name == h),
+                    None => None,
+                };
+                match taken {
+                    Some((name, v)) => {
+                        put(name, v);
+                        next += 1;
+                    }
                     None => break,
                 }
-                next += 1;
             }
             if next == INLINE {
                 while let Some((name, v)) = spilled.next_if(|(name, _)| *name == h) {
