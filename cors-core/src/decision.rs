@@ -733,6 +733,14 @@ mod tests {
     use crate::{CorsHeader, CorsRequest, Policy, Value};
 
     #[test]
+    fn cors_header_discriminants_are_their_index_in_all() {
+        // `Detached` and adapters' value tables index by `CorsHeader as usize`.
+        for (i, h) in CorsHeader::ALL.into_iter().enumerate() {
+            assert_eq!(h as usize, i, "{h}");
+        }
+    }
+
+    #[test]
     fn headers_skip_blank_echoed_lines_and_report_their_exact_count() {
         let policy = Policy::from_toml_str(
             "allow_origins = [\"https://a.example\"]\nallow_headers = [\"*\"]\nallow_credentials = true",
