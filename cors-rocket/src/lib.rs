@@ -23,6 +23,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use cors_core::{Action, CorsHeader, CorsRequest, Value, Vary, names};
@@ -124,24 +125,47 @@ impl Handler for Preflight {
 }
 
 /// The view of a Rocket request's CORS headers; values are borrowed.
+///
+/// One pass over the request's headers comparing names: Rocket's header map hashes every
+/// looked-up name with SipHash, one byte at a time (names are case-insensitive), which
+/// costs more than comparing the names of a whole request.
 fn view<'a>(req: &'a Request<'_>) -> CorsRequest<'a> {
-    let headers = req.headers();
     let mut view = CorsRequest::new(req.method().as_str().as_bytes());
-    for v in headers.get(names::ORIGIN) {
-        view.push_origin(v.as_bytes());
-    }
-    if view.needs_preflight_headers() {
-        for v in headers.get(names::ACCESS_CONTROL_REQUEST_METHOD) {
-            view.push_request_method(v.as_bytes());
-        }
-        for v in headers.get(names::ACCESS_CONTROL_REQUEST_HEADERS) {
-            view.push_request_headers(v.as_bytes());
-        }
-        for v in headers.get(names::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK) {
-            view.push_private_network(v.as_bytes());
+    let options = req.method() == Method::Options;
+    for h in req.headers().iter() {
+        // `HeaderMap::iter` lends every value (`Cow::Borrowed`) for the map's lifetime.
+        let Cow::Borrowed(value) = h.value else {
+            continue;
+        };
+        let name = h.name.as_str();
+        let value = value.as_bytes();
+        if name.eq_ignore_ascii_case(names::ORIGIN) {
+            view.push_origin(value);
+        } else if !options {
+            // The `Access-Control-Request-*` headers only matter to a preflight.
+        } else if name.eq_ignore_ascii_case(names::ACCESS_CONTROL_REQUEST_METHOD) {
+            view.push_request_method(value);
+        } else if name.eq_ignore_ascii_case(names::ACCESS_CONTROL_REQUEST_HEADERS) {
+            view.push_request_headers(value);
+        } else if name.eq_ignore_ascii_case(names::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK) {
+            view.push_private_network(value);
         }
     }
     view
+}
+
+/// Whether the response has any `Access-Control-*` header (most have none, and removing
+/// a header that is absent still hashes its name).
+fn has_cors_header(res: &Response<'_>) -> bool {
+    res.headers()
+        .iter()
+        .any(|h| is_cors_header(h.name.as_str()))
+}
+
+/// Whether `name` is an `Access-Control-*` header name.
+fn is_cors_header(name: &str) -> bool {
+    name.get(..15)
+        .is_some_and(|p| p.eq_ignore_ascii_case("access-control-"))
 }
 
 /// A decision's value as text: the policy's own, or the request's (always UTF-8 in Rocket).
@@ -194,11 +218,21 @@ impl Fairing for Cors {
                 if !res.body().is_none() {
                     res.set_sized_body(0, Cursor::new(&b""[..]));
                 }
-                res.remove_header("Content-Type");
-                for h in CorsHeader::ALL {
-                    res.remove_header(h.as_str());
+                // The fairing's route answers with none of these (Rocket's Shield adds
+                // its own headers); look before removing.
+                let stale = res.headers().iter().any(|h| {
+                    let name = h.name.as_str();
+                    is_cors_header(name)
+                        || name.eq_ignore_ascii_case("content-type")
+                        || name.eq_ignore_ascii_case("vary")
+                });
+                if stale {
+                    res.remove_header("Content-Type");
+                    for h in CorsHeader::ALL {
+                        res.remove_header(h.as_str());
+                    }
+                    res.remove_header("Vary");
                 }
-                res.remove_header("Vary");
                 for h in d.headers() {
                     if let Some(v) = text(h.value) {
                         res.adjoin_header(Header::new(h.name.as_str(), v));
@@ -209,17 +243,25 @@ impl Fairing for Cors {
                 }
             }
             Action::Forward => {
-                for h in d.clears() {
-                    res.remove_header(h.as_str());
+                if !d.clears().is_empty() && has_cors_header(res) {
+                    for h in d.clears() {
+                        res.remove_header(h.as_str());
+                    }
                 }
                 for h in d.headers() {
                     if let Some(v) = text(h.value) {
                         res.adjoin_header(Header::new(h.name.as_str(), v));
                     }
                 }
+                // Found by comparing names, not by a hashed lookup (see `view`).
                 let vary = d
                     .vary()
-                    .append_to(res.headers().get("Vary").map(str::as_bytes));
+                    .append_to(res.headers().iter().filter_map(|h| match h.value {
+                        Cow::Borrowed(v) if h.name.as_str().eq_ignore_ascii_case("vary") => {
+                            Some(v.as_bytes())
+                        }
+                        _ => None,
+                    }));
                 if let Some(v) = vary {
                     res.adjoin_header(Header::new("Vary", v));
                 }
