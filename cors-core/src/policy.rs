@@ -18,7 +18,6 @@ const MAX_EMPTY_ELEMENTS: usize = 16;
 /// Most `Access-Control-Request-Headers` elements considered; browsers send far fewer.
 const MAX_ELEMENTS: usize = 1024;
 /// Longest configurable header name; longer requested names can only match `*`.
-const MAX_HEADER_NAME: usize = 256;
 
 /// A validated, immutable CORS policy with every header value precomputed.
 ///
@@ -432,12 +431,13 @@ impl Policy {
             Field::Repeated(_) => return Err(Reason::Malformed(Malformed::RepeatedRequestMethod)),
             Field::Absent => return Err(Reason::Malformed(Malformed::InvalidRequestMethod)),
         };
-        if !token::is_token(m) {
+        // A configured method or a safelisted one is a token: no need to check the bytes.
+        let listed = matches!(m, b"GET" | b"HEAD" | b"POST")
+            || i.methods.binary_search_by(|c| (**c).cmp(m)).is_ok();
+        if !listed && !token::is_token(m) {
             return Err(Reason::Malformed(Malformed::InvalidRequestMethod));
         }
-        let allowed = matches!(m, b"GET" | b"HEAD" | b"POST")
-            || i.methods_any
-            || i.methods.binary_search_by(|c| (**c).cmp(m)).is_ok();
+        let allowed = listed || i.methods_any;
         if allowed {
             Ok(m)
         } else {
@@ -452,7 +452,6 @@ impl Policy {
             return Err(Reason::Malformed(Malformed::TooManyRequestHeaderLines));
         }
         let (mut empty, mut count) = (0usize, 0usize);
-        let mut buf = [0u8; MAX_HEADER_NAME];
         for line in req.request_headers() {
             for element in line.split(|&b| b == b',') {
                 let name = token::trim_ows(element);
@@ -467,12 +466,18 @@ impl Policy {
                 if count > MAX_ELEMENTS {
                     return Err(Reason::Malformed(Malformed::TooManyRequestHeaders));
                 }
+                // Browsers send configured names as configured (lower-case): an exact match
+                // is a token already, and is found without lower-casing.
+                if i.headers.binary_search_by(|c| (**c).cmp(name)).is_ok() {
+                    continue;
+                }
                 if !token::is_token(name) {
                     return Err(Reason::Malformed(Malformed::InvalidRequestHeaders));
                 }
-                let lower = token::lowercase_into(name, &mut buf);
-                let listed =
-                    lower.is_some_and(|l| i.headers.binary_search_by(|c| (**c).cmp(l)).is_ok());
+                let listed = i
+                    .headers
+                    .binary_search_by(|c| token::cmp_lowercase(c, name))
+                    .is_ok();
                 let allowed =
                     listed || (i.headers_any && !name.eq_ignore_ascii_case(b"authorization"));
                 if !allowed {

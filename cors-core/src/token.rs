@@ -102,18 +102,33 @@ pub(crate) fn normalize_method(m: &str) -> String {
     m.to_owned()
 }
 
-/// Lower-cases `src` into `buf`, returning the written prefix, or `None` when it does not fit.
-pub(crate) fn lowercase_into<'b>(src: &[u8], buf: &'b mut [u8]) -> Option<&'b [u8]> {
-    let out = buf.get_mut(..src.len())?;
-    for (o, s) in out.iter_mut().zip(src) {
-        *o = s.to_ascii_lowercase();
+/// Compares `lower` (already lower-case) with `name` lower-cased, byte by byte, without
+/// copying `name`: the order of `lower.cmp(&name.to_ascii_lowercase())`.
+pub(crate) fn cmp_lowercase(lower: &[u8], name: &[u8]) -> std::cmp::Ordering {
+    for (a, b) in lower.iter().zip(name) {
+        match a.cmp(&b.to_ascii_lowercase()) {
+            std::cmp::Ordering::Equal => {}
+            other => return other,
+        }
     }
-    Some(out)
+    lower.len().cmp(&name.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cmp_lowercase_orders_like_comparing_the_lowercased_name() {
+        use std::cmp::Ordering::*;
+        assert_eq!(cmp_lowercase(b"content-type", b"Content-Type"), Equal);
+        assert_eq!(cmp_lowercase(b"content-type", b"CONTENT-TYPE"), Equal);
+        assert_eq!(cmp_lowercase(b"content", b"Content-Type"), Less);
+        assert_eq!(cmp_lowercase(b"content-type", b"Content"), Greater);
+        assert_eq!(cmp_lowercase(b"x-b", b"X-A"), Greater);
+        assert_eq!(cmp_lowercase(b"x-a", b"X-B"), Less);
+        assert_eq!(cmp_lowercase(b"", b""), Equal);
+    }
 
     #[test]
     fn tokens() {
