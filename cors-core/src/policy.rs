@@ -17,7 +17,6 @@ use crate::token;
 const MAX_EMPTY_ELEMENTS: usize = 16;
 /// Most `Access-Control-Request-Headers` elements considered; browsers send far fewer.
 const MAX_ELEMENTS: usize = 1024;
-/// Longest configurable header name; longer requested names can only match `*`.
 
 /// A validated, immutable CORS policy with every header value precomputed.
 ///
