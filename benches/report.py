@@ -8,9 +8,14 @@ core cases, the framework groups with the CORS overheads and the ratio
 Each time is criterion's point estimate, the middle number of its `time: [lo est hi]`
 line: the slope of the linear regression when criterion sampled linearly, otherwise the
 mean. Usage: python3 benches/report.py [TARGET_DIR]   (default: target)
+
+Repeated runs (`benches/repeat.sh`): `--save FILE [TARGET_DIR]` stores the last run's
+framework estimates as JSON; `--median FILE...` prints the framework table from the
+median of each bench over those runs, with each run's ratio beside it.
 """
 
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -55,7 +60,70 @@ def fmt(ns):
     return f"{ns:.1f} ns"
 
 
+def ratio_of(bare, ours, native):
+    """The ratio as text and whether it meets the target."""
+    d_ours, d_native = ours - bare, native - bare
+    if d_native > 0:
+        ratio = d_ours / d_native
+        return f"{ratio:.2f}", ratio <= 0.5
+    return "n/a (native ≤ bare)", d_ours <= d_native
+
+
+def framework_estimates(root):
+    return {
+        f"{f}-{k}/{v}": estimate(root, f"{f}-{k}", v)
+        for f in FRAMEWORKS
+        for k in KINDS
+        for v in ("bare", "ours", "native")
+    }
+
+
+def median_table(files):
+    runs = [json.loads(Path(f).read_text()) for f in files]
+    out = [
+        f"Median of {len(runs)} runs per bench; ratio from the medians, then each run's ratio.",
+        "",
+        "| group | bare | ours | native | ours − bare | native − bare | ratio (medians) | ratio per run | target ≤ 0.5 |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    missed = []
+    for f in FRAMEWORKS:
+        for k in KINDS:
+            g = f"{f}-{k}"
+            med = {}
+            for v in ("bare", "ours", "native"):
+                xs = [r[f"{g}/{v}"] for r in runs if r.get(f"{g}/{v}") is not None]
+                med[v] = statistics.median(xs) if xs else None
+            if None in med.values():
+                out.append(f"| `{g}` | | | | | | | | missing |")
+                missed.append(f"{g}: no estimates")
+                continue
+            ratio_s, ok = ratio_of(med["bare"], med["ours"], med["native"])
+            per_run = ", ".join(
+                ratio_of(r[f"{g}/bare"], r[f"{g}/ours"], r[f"{g}/native"])[0].split(" ")[0]
+                for r in runs
+                if None not in (r.get(f"{g}/bare"), r.get(f"{g}/ours"), r.get(f"{g}/native"))
+            )
+            if not ok:
+                missed.append(f"{g}: {ratio_s}")
+            out.append(
+                f"| `{g}` | {fmt(med['bare'])} | {fmt(med['ours'])} | {fmt(med['native'])} | "
+                f"{fmt(med['ours'] - med['bare'])} | {fmt(med['native'] - med['bare'])} | "
+                f"{ratio_s} | {per_run} | {'met' if ok else '**missed**'} |"
+            )
+    out.append("")
+    out.append("Timing targets (medians): " + ("all met." if not missed else "missed: " + "; ".join(missed)))
+    print("\n".join(out))
+    return 0
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--save":
+        root = Path(sys.argv[3] if len(sys.argv) > 3 else "target")
+        Path(sys.argv[2]).write_text(json.dumps(framework_estimates(root), indent=1))
+        return 0
+    if len(sys.argv) > 1 and sys.argv[1] == "--median":
+        return median_table(sys.argv[2:])
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "target")
     missed = []
     out = []
@@ -81,13 +149,7 @@ def main():
                 missed.append(f"{g}: no estimates")
                 continue
             d_ours, d_native = ours - bare, native - bare
-            if d_native > 0:
-                ratio = d_ours / d_native
-                ratio_s = f"{ratio:.2f}"
-                ok = ratio <= 0.5
-            else:
-                ratio_s = "n/a (native ≤ bare)"
-                ok = d_ours <= d_native
+            ratio_s, ok = ratio_of(bare, ours, native)
             if not ok:
                 missed.append(f"{g}: (ours − bare) / (native − bare) = {ratio_s}")
             out.append(
