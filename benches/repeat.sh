@@ -10,7 +10,8 @@ dir=target/cors-bench-runs
 rm -rf "$dir"
 mkdir -p "$dir"
 for i in $(seq 1 "$n"); do
-    cargo bench -q -p cors-benches -- --warm-up-time 1 --measurement-time 3 '(simple|preflight)/' >/dev/null
+    cargo bench -q -p cors-benches -- --warm-up-time 1 --measurement-time 3 '(simple|preflight)/' \
+        >"$dir/run-$i.log" 2>&1 || { tail -20 "$dir/run-$i.log"; exit 1; }
     python3 benches/report.py --save "$dir/run-$i.json"
 done
 python3 benches/report.py --median "$dir"/run-*.json
