@@ -1,4 +1,4 @@
-//! Property tests for the parsers: the origin parser, the ACRH parser and the matcher.
+//! Property tests for the parsers (origin, ACRH), the matcher, and `Detached`.
 
 use cors_core::{CorsHeader, CorsRequest, Policy};
 use proptest::prelude::*;
@@ -147,5 +147,59 @@ proptest! {
             d.reason().copied(),
             Some(cors_core::Reason::HeaderNotAllowed { header: expected.as_bytes() })
         );
+    }
+
+    #[test]
+    fn detached_decisions_write_exactly_the_decisions_headers(
+        policy_index in 0usize..4,
+        method in prop_oneof![Just("GET"), Just("OPTIONS")],
+        origin in prop_oneof![Just("https://a.test"), Just("https://b.test"), Just("null")],
+        request_method in prop_oneof![Just("PUT"), Just("GET"), Just("x-custom"), Just("")],
+        lines in prop::collection::vec(
+            prop_oneof![
+                4 => Just("x-a"),
+                2 => Just("Content-Type"),
+                2 => Just(" x-b , x-c "),
+                1 => Just(""),
+                1 => Just("  "),
+                1 => Just("bad name"),
+            ],
+            0..11,
+        ),
+        private_network in any::<bool>(),
+    ) {
+        // Policies exercising every kind of value: echoed origin, method and header lines
+        // (credentials with `*`), `*` values, and the policy's own lists.
+        let policies = [
+            "allow_origins = [\"https://a.test\"]\nallow_methods = [\"*\"]\nallow_headers = [\"*\"]\nallow_credentials = true\nmax_age = 5\nallow_private_network = true",
+            "allow_origins = [\"*\"]\nallow_methods = [\"*\"]\nallow_headers = [\"*\"]\nexpose_headers = [\"x-e\"]",
+            "allow_origins = [\"https://a.test\", \"https://b.test\"]\nallow_methods = [\"PUT\"]\nallow_headers = [\"x-a\", \"content-type\"]\nexpose_headers = [\"x-e\"]\nallow_credentials = true",
+            "allow_origins = [\"https://*.test\"]\nallow_headers = [\"*\"]\nallow_private_network = true\npreflight_continue = true",
+        ];
+        let policy = Policy::from_toml_str(policies[policy_index]).unwrap();
+        let mut req = CorsRequest::new(method.as_bytes());
+        req.push_origin(origin.as_bytes());
+        req.push_request_method(request_method.as_bytes());
+        for line in &lines {
+            req.push_request_headers(line.as_bytes());
+        }
+        if private_network {
+            req.push_private_network(b"true");
+        }
+        let d = policy.evaluate(&req);
+        let expected: Vec<(CorsHeader, Vec<u8>)> =
+            d.headers().map(|h| (h.name, h.value.as_bytes().to_vec())).collect();
+        prop_assert_eq!(d.headers().len(), expected.len());
+
+        let detached = cors_core::Detached::new(&policy, &d, |_, v| Some(v.as_bytes().to_vec()));
+        prop_assert_eq!(detached.len(), expected.len());
+        prop_assert_eq!(detached.clears(), d.clears());
+        prop_assert_eq!(detached.vary(), d.vary());
+        let mut written = Vec::new();
+        detached.write(
+            |h| policy.value(h).map(|v| v.as_bytes().to_vec()),
+            |h, v| written.push((h, v)),
+        );
+        prop_assert_eq!(written, expected);
     }
 }

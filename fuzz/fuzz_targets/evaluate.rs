@@ -1,9 +1,10 @@
 //! Whole `Policy::evaluate` on arbitrary requests: never panics; an allowed origin is
 //! always a configured origin or matches a configured pattern; a rejected preflight never
-//! carries Access-Control-Allow-*; allowed responses echo only what was asked.
+//! carries Access-Control-Allow-*; allowed responses echo only what was asked; a
+//! `Detached` decision writes exactly the decision's headers, in order.
 #![no_main]
 
-use cors_core::{Action, CorsHeader, CorsRequest, Policy, RequestKind};
+use cors_core::{Action, CorsHeader, CorsRequest, Detached, Policy, RequestKind};
 use libfuzzer_sys::fuzz_target;
 
 const EXACT: [&str; 3] = ["https://app.example.com", "http://localhost:8080", "http://[::1]:3000"];
@@ -73,4 +74,15 @@ fuzz_target!(|data: &[u8]| {
     if !d.is_allowed() {
         assert_eq!(d.headers().len(), 0);
     }
+    let expected: Vec<(CorsHeader, Vec<u8>)> =
+        d.headers().map(|h| (h.name, h.value.as_bytes().to_vec())).collect();
+    assert_eq!(d.headers().len(), expected.len());
+    let detached = Detached::new(policy, &d, |_, v| Some(v.as_bytes().to_vec()));
+    assert_eq!(detached.len(), expected.len());
+    let mut written = Vec::new();
+    detached.write(
+        |h| policy.value(h).map(|v| v.as_bytes().to_vec()),
+        |h, v| written.push((h, v)),
+    );
+    assert_eq!(written, expected);
 });
