@@ -197,31 +197,26 @@ mod sealed {
     impl Sealed for std::convert::Infallible {}
 }
 
-impl InnerError for Rejection {
-    fn wrap<F, R>(
-        policy: Policy,
-        inner: F,
-    ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
-    where
-        F: Filter<Extract = (R,), Error = Self> + Clone + Send + Sync + 'static,
-        R: Reply,
-    {
-        finish(gate(policy).and(inner))
-    }
+/// The same body for both rejection types: warp's `And` combines each with
+/// [`Rejection`] through a sealed warp trait, which a generic impl cannot name.
+macro_rules! impl_inner_error {
+    ($($error:ty),*) => {$(
+        impl InnerError for $error {
+            fn wrap<F, R>(
+                policy: Policy,
+                inner: F,
+            ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
+            where
+                F: Filter<Extract = (R,), Error = Self> + Clone + Send + Sync + 'static,
+                R: Reply,
+            {
+                finish(gate(policy).and(inner))
+            }
+        }
+    )*};
 }
 
-impl InnerError for Infallible {
-    fn wrap<F, R>(
-        policy: Policy,
-        inner: F,
-    ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
-    where
-        F: Filter<Extract = (R,), Error = Self> + Clone + Send + Sync + 'static,
-        R: Reply,
-    {
-        finish(gate(policy).and(inner))
-    }
-}
+impl_inner_error!(Rejection, Infallible);
 
 /// Evaluates the request: extracts what to apply to the reply, or rejects with the
 /// [`Answer`] to send instead of running the wrapped filter.
