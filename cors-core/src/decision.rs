@@ -458,18 +458,18 @@ pub struct Decision<'a> {
     action: Action,
     vary: Vary,
     reason: Option<Reason<'a>>,
-    pub(crate) allow_origin: Option<Value<'a>>,
-    pub(crate) allow_credentials: Option<&'a PolicyValue>,
-    pub(crate) expose_headers: Option<&'a PolicyValue>,
-    pub(crate) allow_methods: Option<Value<'a>>,
-    pub(crate) allow_headers: AllowHeaders<'a>,
-    pub(crate) max_age: Option<&'a PolicyValue>,
-    pub(crate) allow_private_network: Option<&'a PolicyValue>,
+    allow_origin: Option<Value<'a>>,
+    allow_credentials: Option<&'a PolicyValue>,
+    expose_headers: Option<&'a PolicyValue>,
+    allow_methods: Option<Value<'a>>,
+    allow_headers: AllowHeaders<'a>,
+    max_age: Option<&'a PolicyValue>,
+    allow_private_network: Option<&'a PolicyValue>,
 }
 
 /// How a decision sets `Access-Control-Allow-Headers`.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum AllowHeaders<'a> {
+enum AllowHeaders<'a> {
     /// Not at all.
     None,
     /// The policy's list.
@@ -578,24 +578,19 @@ impl<'a> Decision<'a> {
     /// `Access-Control-Allow-Headers`, which may appear once per echoed request line.
     #[inline]
     pub fn headers(&self) -> Headers<'_, 'a> {
-        let single = [
-            self.allow_origin.is_some(),
-            self.allow_credentials.is_some(),
-            self.expose_headers.is_some(),
-            self.allow_methods.is_some(),
-            self.max_age.is_some(),
-            self.allow_private_network.is_some(),
-        ];
         let lines = match self.allow_headers {
-            AllowHeaders::None => 0,
-            AllowHeaders::Policy(_) => 1,
             AllowHeaders::Echo { count, .. } => usize::from(count),
+            _ => usize::from(self.header(CorsHeader::AllowHeaders).is_some()),
         };
+        let single = CorsHeader::ALL
+            .iter()
+            .filter(|&&h| h != CorsHeader::AllowHeaders && self.header(h).is_some())
+            .count();
         Headers {
             d: self,
             next: 0,
             line: 0,
-            left: single.iter().filter(|&&b| b).count() + lines,
+            left: single + lines,
         }
     }
 
@@ -658,8 +653,8 @@ impl<'a> Decision<'a> {
 #[derive(Debug, Clone)]
 pub struct Headers<'d, 'a> {
     d: &'d Decision<'a>,
-    /// The next header kind to look at, in the order above (`4` is `-Allow-Headers`).
-    next: u8,
+    /// The index in [`CorsHeader::ALL`] of the next header kind to look at.
+    next: usize,
     /// The next echoed request line to look at.
     line: usize,
     left: usize,
@@ -671,54 +666,30 @@ impl<'a> Iterator for Headers<'_, 'a> {
     #[inline]
     fn next(&mut self) -> Option<Header<'a>> {
         let d = self.d;
-        loop {
-            let (name, value) = match self.next {
-                0 => (CorsHeader::AllowOrigin, d.allow_origin),
-                1 => (
-                    CorsHeader::AllowCredentials,
-                    d.allow_credentials.map(Value::Policy),
-                ),
-                2 => (
-                    CorsHeader::ExposeHeaders,
-                    d.expose_headers.map(Value::Policy),
-                ),
-                3 => (CorsHeader::AllowMethods, d.allow_methods),
-                4 => {
-                    let value = match d.allow_headers {
-                        AllowHeaders::None => None,
-                        AllowHeaders::Policy(v) => Some(Value::Policy(v)),
-                        AllowHeaders::Echo { lines, count } => {
-                            match lines
-                                .get(self.line)
-                                .filter(|_| self.line < usize::from(count))
-                            {
-                                Some(line) => {
-                                    self.line += 1;
-                                    self.left = self.left.saturating_sub(1);
-                                    return Some(Header {
-                                        name: CorsHeader::AllowHeaders,
-                                        value: Value::RequestHeaders(line),
-                                    });
-                                }
-                                None => None,
-                            }
-                        }
-                    };
-                    (CorsHeader::AllowHeaders, value)
+        while let Some(&name) = CorsHeader::ALL.get(self.next) {
+            let value = match (name, d.allow_headers) {
+                // One header per echoed line; the next kind once they are all out.
+                (CorsHeader::AllowHeaders, AllowHeaders::Echo { lines, count }) => {
+                    let line = lines
+                        .get(self.line)
+                        .filter(|_| self.line < usize::from(count));
+                    match line {
+                        Some(_) => self.line += 1,
+                        None => self.next += 1,
+                    }
+                    line.map(|l| Value::RequestHeaders(l))
                 }
-                5 => (CorsHeader::MaxAge, d.max_age.map(Value::Policy)),
-                6 => (
-                    CorsHeader::AllowPrivateNetwork,
-                    d.allow_private_network.map(Value::Policy),
-                ),
-                _ => return None,
+                _ => {
+                    self.next += 1;
+                    d.header(name)
+                }
             };
-            self.next += 1;
             if let Some(value) = value {
                 self.left = self.left.saturating_sub(1);
                 return Some(Header { name, value });
             }
         }
+        None
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

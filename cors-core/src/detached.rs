@@ -1,7 +1,6 @@
 //! A [`Decision`] detached from its request, small enough to move through response
 //! futures: what every adapter that forwards a request to a handler needs to keep.
 
-use crate::decision::AllowHeaders;
 use crate::{CorsHeader, Decision, Policy, Value, Vary};
 
 /// Echoed values kept inline; more (several echoed `Access-Control-Request-Headers`
@@ -90,34 +89,8 @@ impl<V> Detached<V> {
                 None => detached.spilled.push((h, value)),
             }
         };
-        // The decision's fields, in the order of its headers (`Decision::headers`).
-        let d = decision;
-        if let Some(v) = d.allow_origin {
-            add(CorsHeader::AllowOrigin, v);
-        }
-        if let Some(v) = d.allow_credentials {
-            add(CorsHeader::AllowCredentials, Value::Policy(v));
-        }
-        if let Some(v) = d.expose_headers {
-            add(CorsHeader::ExposeHeaders, Value::Policy(v));
-        }
-        if let Some(v) = d.allow_methods {
-            add(CorsHeader::AllowMethods, v);
-        }
-        match d.allow_headers {
-            AllowHeaders::None => {}
-            AllowHeaders::Policy(v) => add(CorsHeader::AllowHeaders, Value::Policy(v)),
-            AllowHeaders::Echo { lines, count } => {
-                for line in lines.iter().take(usize::from(count)) {
-                    add(CorsHeader::AllowHeaders, Value::RequestHeaders(line));
-                }
-            }
-        }
-        if let Some(v) = d.max_age {
-            add(CorsHeader::MaxAge, Value::Policy(v));
-        }
-        if let Some(v) = d.allow_private_network {
-            add(CorsHeader::AllowPrivateNetwork, Value::Policy(v));
+        for h in decision.headers() {
+            add(h.name, h.value);
         }
         detached
     }
