@@ -212,7 +212,7 @@ impl Plan {
         if !clears.is_empty()
             && map
                 .keys()
-                .any(|k| k.as_str().starts_with("access-control-"))
+                .any(|k| CorsHeader::is_access_control_name(k.as_str()))
         {
             for &h in clears {
                 drop(map.remove(header_name(h)));

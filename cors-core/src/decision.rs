@@ -71,6 +71,21 @@ impl CorsHeader {
         Self::AllowPrivateNetwork,
     ];
 
+    /// Whether `name` (any case) is an `Access-Control-*` header name: adapters look for
+    /// one in a response before removing what [`Decision::clears`] lists, since most
+    /// responses have none and a removal costs a lookup.
+    ///
+    /// ```
+    /// use cors_core::CorsHeader;
+    /// assert!(CorsHeader::is_access_control_name("Access-Control-Allow-Origin"));
+    /// assert!(!CorsHeader::is_access_control_name("content-type"));
+    /// ```
+    pub fn is_access_control_name(name: &str) -> bool {
+        name.as_bytes()
+            .get(..15)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"access-control-"))
+    }
+
     /// The lower-case header name.
     ///
     /// ```

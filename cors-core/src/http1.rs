@@ -4,7 +4,7 @@
 use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY};
 use http::{HeaderMap, HeaderValue};
 
-use crate::{Decision, Detached, Policy, Value};
+use crate::{CorsHeader, Decision, Detached, Policy, Value};
 
 /// A decision's headers, clears and `Vary`, owned, so that it can outlive the request
 /// (which moves on to the handler): a [`Detached`] decision whose echoed values are clones
@@ -81,7 +81,7 @@ impl PendingHeaders {
         let has_cors_header = !clears.is_empty()
             && out
                 .keys()
-                .any(|k| k.as_str().starts_with("access-control-"));
+                .any(|k| CorsHeader::is_access_control_name(k.as_str()));
         if has_cors_header {
             for name in clears {
                 out.remove(name.http_name());

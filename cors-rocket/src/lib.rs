@@ -26,7 +26,7 @@
 use std::borrow::Cow;
 use std::io::Cursor;
 
-use cors_core::{Action, CorsHeader, CorsRequest, Value, Vary, names};
+use cors_core::{Action, CorsHeader, CorsRequest, Value, Vary};
 use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::http::{Header, Method, Status};
 use rocket::route::{Handler, Outcome, Route};
@@ -131,24 +131,10 @@ impl Handler for Preflight {
 /// costs more than comparing the names of a whole request.
 fn view<'a>(req: &'a Request<'_>) -> CorsRequest<'a> {
     let mut view = CorsRequest::new(req.method().as_str().as_bytes());
-    let options = req.method() == Method::Options;
     for h in req.headers().iter() {
         // `HeaderMap::iter` lends every value (`Cow::Borrowed`) for the map's lifetime.
-        let Cow::Borrowed(value) = h.value else {
-            continue;
-        };
-        let name = h.name.as_str();
-        let value = value.as_bytes();
-        if name.eq_ignore_ascii_case(names::ORIGIN) {
-            view.push_origin(value);
-        } else if !options {
-            // The `Access-Control-Request-*` headers only matter to a preflight.
-        } else if name.eq_ignore_ascii_case(names::ACCESS_CONTROL_REQUEST_METHOD) {
-            view.push_request_method(value);
-        } else if name.eq_ignore_ascii_case(names::ACCESS_CONTROL_REQUEST_HEADERS) {
-            view.push_request_headers(value);
-        } else if name.eq_ignore_ascii_case(names::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK) {
-            view.push_private_network(value);
+        if let Cow::Borrowed(value) = h.value {
+            view.push_header(h.name.as_str().as_bytes(), value.as_bytes());
         }
     }
     view
@@ -159,13 +145,7 @@ fn view<'a>(req: &'a Request<'_>) -> CorsRequest<'a> {
 fn has_cors_header(res: &Response<'_>) -> bool {
     res.headers()
         .iter()
-        .any(|h| is_cors_header(h.name.as_str()))
-}
-
-/// Whether `name` is an `Access-Control-*` header name.
-fn is_cors_header(name: &str) -> bool {
-    name.get(..15)
-        .is_some_and(|p| p.eq_ignore_ascii_case("access-control-"))
+        .any(|h| CorsHeader::is_access_control_name(h.name.as_str()))
 }
 
 /// A decision's value as text: the policy's own, or the request's (always UTF-8 in Rocket).
@@ -222,7 +202,7 @@ impl Fairing for Cors {
                 // its own headers); look before removing.
                 let stale = res.headers().iter().any(|h| {
                     let name = h.name.as_str();
-                    is_cors_header(name)
+                    CorsHeader::is_access_control_name(name)
                         || name.eq_ignore_ascii_case("content-type")
                         || name.eq_ignore_ascii_case("vary")
                 });
