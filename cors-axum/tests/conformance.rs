@@ -3,19 +3,21 @@
 
 #[path = "../../cors-core/tests/support/cases.rs"]
 mod cases;
+#[path = "../../cors-core/tests/support/tower_checks.rs"]
+mod checks;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::http::header::VARY;
-use axum::http::{HeaderValue, Method, Request};
+use axum::http::{Method, Request};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, options};
+use checks::{Answered, basic, h};
 use cors_axum::CorsLayer;
 use cors_core::Policy;
-use http_body_util::BodyExt;
 use tower::{Layer, ServiceExt};
 
 struct AppError;
@@ -78,202 +80,8 @@ fn app(policy: Policy) -> Router {
     routes(Arc::default()).layer(CorsLayer::new(policy))
 }
 
-struct Reply {
-    status: u16,
-    lines: Vec<(String, Vec<u8>)>,
-    body: Bytes,
-}
-
-impl Reply {
-    fn all(&self, name: &str) -> Vec<&[u8]> {
-        self.lines
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_slice())
-            .collect()
-    }
-}
-
-async fn send<S>(svc: S, method: &str, path: &str, headers: &[(String, Vec<u8>)]) -> Reply
-where
-    S: tower::Service<Request<Body>, Response = Response, Error = std::convert::Infallible>,
-{
-    let mut req = Request::builder().method(method).uri(path);
-    for (name, value) in headers {
-        req = req.header(name.as_str(), HeaderValue::from_bytes(value).unwrap());
-    }
-    let res = svc.oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
-    let status = res.status().as_u16();
-    let lines = res
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
-        .collect();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    Reply {
-        status,
-        lines,
-        body,
-    }
-}
-
-fn h(name: &str, value: &str) -> (String, Vec<u8>) {
-    (name.to_owned(), value.as_bytes().to_vec())
-}
-
-fn basic() -> Policy {
-    let suite = cases::load();
-    suite.built_policies().remove("basic").unwrap()
-}
-
-#[tokio::test]
-async fn every_shared_case_passes() {
-    let suite = cases::load();
-    let policies = suite.built_policies();
-    assert!(
-        suite.cases.len() >= 40,
-        "the suite shrank to {}",
-        suite.cases.len()
-    );
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for case in &suite.cases {
-        let app = app(policies[&case.policy].clone());
-        let r = send(app, &case.method, &case.path, &case.header_lines()).await;
-        if let Err(e) = case.check_response(r.status, &r.lines) {
-            failures.push(e);
-        }
-        if case.expect.status.is_some() {
-            // Answered by the layer: empty body, no Content-Type.
-            if !r.body.is_empty() || !r.all("content-type").is_empty() {
-                failures.push(format!(
-                    "{}: answer has a body or a Content-Type",
-                    case.name
-                ));
-            }
-        }
-        checked += 1;
-    }
-    assert_eq!(checked, suite.cases.len());
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases fail:\n{}",
-        failures.len(),
-        checked,
-        failures.join("\n")
-    );
-}
-
-#[tokio::test]
-async fn the_handlers_vary_is_kept_and_ours_appended() {
-    let origin = [h("origin", "https://app.example.com")];
-    let r = send(app(basic()), "GET", "/vary", &origin).await;
-    assert_eq!(r.status, 200);
-    assert_eq!(r.all("vary"), [&b"accept-encoding"[..], b"origin"]);
-
-    // Items the handler already names (in any case) are not repeated.
-    let r = send(app(basic()), "GET", "/vary-origin", &origin).await;
-    assert_eq!(r.all("vary"), [&b"Accept, Origin"[..]]);
-
-    // `Vary: *` is left alone.
-    let r = send(app(basic()), "GET", "/vary-star", &origin).await;
-    assert_eq!(r.all("vary"), [&b"*"[..]]);
-
-    // Requests without Origin get the same Vary.
-    let r = send(app(basic()), "GET", "/vary", &[]).await;
-    assert_eq!(r.all("vary"), [&b"accept-encoding"[..], b"origin"]);
-}
-
-#[tokio::test]
-async fn the_handlers_own_cors_headers_are_replaced() {
-    let r = send(
-        app(basic()),
-        "GET",
-        "/own-acao",
-        &[h("origin", "https://app.example.com")],
-    )
-    .await;
-    assert_eq!(r.status, 200);
-    assert_eq!(
-        r.all("access-control-allow-origin"),
-        [&b"https://app.example.com"[..]]
-    );
-    assert_eq!(r.all("access-control-allow-credentials"), [&b"true"[..]]);
-    assert_eq!(r.all("access-control-expose-headers"), [&b"x-custom"[..]]);
-
-    // A refused origin never sees the handler's own ACAO either.
-    let r = send(
-        app(basic()),
-        "GET",
-        "/own-acao",
-        &[h("origin", "https://evil.example.com")],
-    )
-    .await;
-    assert_eq!(r.status, 200);
-    assert!(r.all("access-control-allow-origin").is_empty());
-    assert!(r.all("access-control-allow-credentials").is_empty());
-    assert!(r.all("access-control-expose-headers").is_empty());
-}
-
-#[tokio::test]
-async fn an_allowed_preflight_never_reaches_the_handler() {
-    let hits = Arc::new(AtomicUsize::new(0));
-    let app = routes(hits.clone()).layer(CorsLayer::new(basic()));
-    let preflight = [
-        h("origin", "https://app.example.com"),
-        h("access-control-request-method", "PUT"),
-    ];
-    let r = send(app.clone(), "OPTIONS", "/own-options", &preflight).await;
-    assert_eq!(r.status, 204);
-    assert_eq!(hits.load(Ordering::SeqCst), 0);
-
-    // A refused preflight does not reach it either.
-    let refused = [
-        h("origin", "https://evil.example.com"),
-        h("access-control-request-method", "PUT"),
-    ];
-    let r = send(app.clone(), "OPTIONS", "/own-options", &refused).await;
-    assert_eq!(r.status, 403);
-    assert_eq!(hits.load(Ordering::SeqCst), 0);
-
-    // An OPTIONS that is not a preflight does.
-    let r = send(
-        app,
-        "OPTIONS",
-        "/own-options",
-        &[h("origin", "https://app.example.com")],
-    )
-    .await;
-    assert_eq!(r.status, 200);
-    assert_eq!(&r.body[..], b"own options");
-    assert_eq!(hits.load(Ordering::SeqCst), 1);
-}
-
-#[tokio::test]
-async fn preflight_answers_have_no_content_type_and_no_body() {
-    for (origin, status) in [
-        ("https://app.example.com", 204),
-        ("https://evil.example.com", 403),
-    ] {
-        let r = send(
-            app(basic()),
-            "OPTIONS",
-            "/echo",
-            &[
-                h("origin", origin),
-                h("access-control-request-method", "PUT"),
-            ],
-        )
-        .await;
-        assert_eq!(r.status, status);
-        assert!(r.all("content-type").is_empty(), "{:?}", r.lines);
-        assert!(r.all("content-length").iter().all(|v| *v == b"0"));
-        assert!(r.body.is_empty());
-        assert_eq!(
-            r.all("vary"),
-            [&b"origin, access-control-request-method, access-control-request-headers"[..]]
-        );
-    }
+async fn send(app: Router, method: &str, path: &str, headers: &[(String, Vec<u8>)]) -> Answered {
+    checks::send::<_, Body, _>(app, method, path, headers).await
 }
 
 #[tokio::test]
@@ -350,33 +158,33 @@ async fn the_layer_wraps_any_tower_http_service() {
 }
 
 #[tokio::test]
+async fn every_shared_case_passes() {
+    checks::every_shared_case_passes::<_, Body, _>(app).await;
+}
+
+#[tokio::test]
+async fn the_handlers_vary_is_kept_and_ours_appended() {
+    checks::the_handlers_vary_is_kept_and_ours_appended::<_, Body, _>(app).await;
+}
+
+#[tokio::test]
+async fn the_handlers_own_cors_headers_are_replaced() {
+    checks::the_handlers_own_cors_headers_are_replaced::<_, Body, _>(app).await;
+}
+
+#[tokio::test]
+async fn an_allowed_preflight_never_reaches_the_handler() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let app = routes(hits.clone()).layer(CorsLayer::new(basic()));
+    checks::an_allowed_preflight_never_reaches_the_handler::<_, Body, _>(app, &hits).await;
+}
+
+#[tokio::test]
+async fn preflight_answers_have_no_content_type_and_no_body() {
+    checks::preflight_answers_have_no_content_type_and_no_body::<_, Body, _>(app).await;
+}
+
+#[tokio::test]
 async fn hostile_requests_never_panic() {
-    let weird: Vec<Vec<(String, Vec<u8>)>> = vec![
-        vec![(String::from("origin"), vec![0xff; 64])],
-        vec![
-            h("origin", "https://app.example.com"),
-            (
-                String::from("access-control-request-method"),
-                vec![0x80, 0xfe],
-            ),
-        ],
-        vec![
-            h("origin", ""),
-            h("access-control-request-method", ""),
-            h("access-control-request-headers", ""),
-        ],
-        (0..100)
-            .map(|_| h("access-control-request-headers", "x"))
-            .chain([
-                h("origin", "https://app.example.com"),
-                h("access-control-request-method", "PUT"),
-            ])
-            .collect(),
-    ];
-    for headers in &weird {
-        for method in ["GET", "OPTIONS", "PROPFIND"] {
-            let r = send(app(basic()), method, "/echo", headers).await;
-            assert!(r.status < 600);
-        }
-    }
+    checks::hostile_requests_never_panic::<_, Body, _>(app).await;
 }
