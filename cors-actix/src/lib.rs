@@ -11,7 +11,8 @@
 //!   handler's own CORS headers replaced and its own `Vary` kept.
 //!
 //! [`Cors`] is a [`Transform`], usable with `App::wrap`, `Scope::wrap` and `Resource::wrap`.
-//! Rejections are logged with `tracing::debug!`.
+//! Rejections are reported by the core: one `tracing` event each (target `cors`, level
+//! debug).
 //!
 //! [actix-web]: https://docs.rs/actix-web/4
 #![forbid(unsafe_code)]
@@ -27,7 +28,7 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forwar
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::{Error, HttpResponse, ResponseError};
-use cors_core::{Action, CorsHeader, CorsRequest, Detached, Value, Vary};
+use cors_core::{Action, CorsHeader, CorsRequest, Pending, ResponseHeaders, Value};
 use pin_project_lite::pin_project;
 
 pub use cors_core::Policy;
@@ -113,11 +114,19 @@ where
     type InitError = ();
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
+    /// Fails (`InitError`) only if a policy value or the preflight status has no actix
+    /// equivalent, which policy validation rules out.
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(CorsMiddleware {
-            service,
-            shared: Rc::new(Shared::new(&self.policy)),
-        }))
+        ready(match Shared::new(&self.policy) {
+            Some(shared) => Ok(CorsMiddleware {
+                service,
+                shared: Rc::new(shared),
+            }),
+            None => {
+                tracing::error!(target: "cors", "CORS policy values have no actix-web equivalent");
+                Err(())
+            }
+        })
     }
 }
 
@@ -127,18 +136,35 @@ struct Shared {
     /// The policy's precomputed values as actix [`HeaderValue`]s, indexed by
     /// `CorsHeader as usize` ([`Policy::value`]); cloning one does not copy its bytes.
     values: [Option<HeaderValue>; CorsHeader::ALL.len()],
+    /// The status of an allowed preflight's answer.
+    preflight: StatusCode,
 }
 
 impl Shared {
-    fn new(policy: &Policy) -> Self {
-        Self {
-            policy: policy.clone(),
-            values: CorsHeader::ALL.map(|h| policy.value(h).and_then(|v| new_value(v.as_bytes()))),
+    /// `None` when a policy value or the preflight status has no actix equivalent, which
+    /// validation rules out.
+    fn new(policy: &Policy) -> Option<Self> {
+        let mut values = [const { None }; CorsHeader::ALL.len()];
+        for h in CorsHeader::ALL {
+            if let Some(v) = policy.value(h) {
+                values[h as usize] = Some(new_value(v.as_bytes())?);
+            }
         }
+        Some(Self {
+            policy: policy.clone(),
+            values,
+            preflight: StatusCode::from_u16(policy.config().preflight_status).ok()?,
+        })
     }
 
-    fn policy_value(&self, h: CorsHeader) -> Option<HeaderValue> {
-        self.values.get(h as usize)?.clone()
+    /// The actix status of an answer: 403 or the policy's preflight status, the only
+    /// two a decision of this policy answers with.
+    fn status(&self, status: cors_core::Status) -> StatusCode {
+        if status == cors_core::Status::FORBIDDEN {
+            StatusCode::FORBIDDEN
+        } else {
+            self.preflight
+        }
     }
 }
 
@@ -148,20 +174,6 @@ fn new_value(bytes: &[u8]) -> Option<HeaderValue> {
         b"*" => Some(HeaderValue::from_static("*")),
         b"true" => Some(HeaderValue::from_static("true")),
         _ => HeaderValue::from_bytes(bytes).ok(),
-    }
-}
-
-/// A `Vary` value from [`Vary`]: the two that decisions use whole are validated at
-/// compile time, not on every request.
-fn vary_value(v: &'static str) -> HeaderValue {
-    const ORIGIN: HeaderValue = HeaderValue::from_static("origin");
-    const PREFLIGHT: HeaderValue = HeaderValue::from_static(
-        "origin, access-control-request-method, access-control-request-headers",
-    );
-    match v {
-        "origin" => ORIGIN,
-        "origin, access-control-request-method, access-control-request-headers" => PREFLIGHT,
-        _ => HeaderValue::from_static(v),
     }
 }
 
@@ -179,64 +191,74 @@ fn header_name(h: CorsHeader) -> HeaderName {
 }
 
 /// The request's own value for an echoed one (a refcount increment, no copy), found by
-/// address among the request's lines of `name`; copied only if it is not found.
+/// address among the request's lines of `name`.
 fn echoed(headers: &HeaderMap, name: &HeaderName, bytes: &[u8]) -> Option<HeaderValue> {
     headers
         .get_all(name)
         .find(|v| std::ptr::eq(v.as_bytes(), bytes))
         .cloned()
-        .or_else(|| HeaderValue::from_bytes(bytes).ok())
 }
 
-/// A decision, detached from the request: what to do to the response.
+/// A response's actix header map, as the core writes a decision onto it.
+struct Headers<'a> {
+    map: &'a mut HeaderMap,
+    shared: &'a Shared,
+}
+
+impl ResponseHeaders for Headers<'_> {
+    type Value = HeaderValue;
+
+    fn policy_value(&self, h: CorsHeader) -> Option<HeaderValue> {
+        self.shared.values.get(h as usize)?.clone()
+    }
+
+    fn any_name(&self, mut pred: impl FnMut(&str) -> bool) -> bool {
+        self.map.keys().any(|k| pred(k.as_str()))
+    }
+
+    fn remove(&mut self, h: CorsHeader) {
+        drop(self.map.remove(header_name(h)));
+    }
+
+    fn append(&mut self, h: CorsHeader, value: HeaderValue) {
+        self.map.append(header_name(h), value);
+    }
+
+    fn vary(&self) -> impl Iterator<Item = &[u8]> {
+        self.map.get_all(header::VARY).map(HeaderValue::as_bytes)
+    }
+
+    fn remove_vary(&mut self) {
+        drop(self.map.remove(header::VARY));
+    }
+
+    fn append_vary(&mut self, value: &'static str) {
+        // The two lines decisions use whole are validated at compile time.
+        const ORIGIN: HeaderValue = HeaderValue::from_static("origin");
+        const PREFLIGHT: HeaderValue = HeaderValue::from_static(
+            "origin, access-control-request-method, access-control-request-headers",
+        );
+        let value = match value {
+            "origin" => ORIGIN,
+            "origin, access-control-request-method, access-control-request-headers" => PREFLIGHT,
+            _ => HeaderValue::from_static(value),
+        };
+        self.map.append(header::VARY, value);
+    }
+}
+
+/// A decision, detached from the request, and the values to write it with.
 #[derive(Clone)]
 struct Plan {
-    detached: Detached<HeaderValue>,
+    pending: Pending<HeaderValue>,
     shared: Rc<Shared>,
 }
 
 impl Plan {
-    /// Appends the decided headers.
-    fn write(self, map: &mut HeaderMap) {
-        let shared = &self.shared;
-        self.detached.write(
-            |h| shared.policy_value(h),
-            |h, v| map.append(header_name(h), v),
-        );
-    }
-
-    /// Removes the cleared headers, appends ours, then appends the missing `Vary` items.
-    fn decorate(self, map: &mut HeaderMap) {
-        let clears = self.detached.clears();
-        // Most responses carry no CORS header of their own: look before removing.
-        if !clears.is_empty()
-            && map
-                .keys()
-                .any(|k| CorsHeader::is_access_control_name(k.as_str()))
-        {
-            for &h in clears {
-                drop(map.remove(header_name(h)));
-            }
-        }
-        let vary_items = self.detached.vary();
-        self.write(map);
-        let vary = vary_items.append_to(map.get_all(header::VARY).map(HeaderValue::as_bytes));
-        if let Some(v) = vary {
-            map.append(header::VARY, vary_value(v));
-        }
-    }
-
-    /// The answer to a request the policy answers itself: empty, no `Content-Type`.
-    fn respond(self, status: u16) -> HttpResponse {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
-        let mut res = HttpResponse::new(status);
-        let vary = self.detached.vary();
-        let map = res.headers_mut();
-        self.write(map);
-        if vary != Vary::None {
-            map.append(header::VARY, vary_value(vary.as_str()));
-        }
-        res
+    /// Writes the decision onto a response's headers.
+    fn write_to(self, map: &mut HeaderMap) {
+        let shared = &*self.shared;
+        self.pending.write_to(&mut Headers { map, shared });
     }
 }
 
@@ -255,9 +277,8 @@ impl<S> std::fmt::Debug for CorsMiddleware<S> {
 }
 
 impl<S> CorsMiddleware<S> {
-    /// Evaluates the request and detaches the decision from it.
-    fn plan(&self, req: &ServiceRequest) -> (Action, Plan) {
-        let shared = &*self.shared;
+    /// Decides on the request ([`Policy::decide`]).
+    fn plan(&self, req: &ServiceRequest) -> Plan {
         let head = req.head();
         let headers = &head.headers;
         let mut view = CorsRequest::new(head.method.as_str().as_bytes());
@@ -277,22 +298,17 @@ impl<S> CorsMiddleware<S> {
                 }
             }
         }
-        let d = shared.policy.evaluate(&view);
-        if let Some(reason) = d.reason() {
-            tracing::debug!(reason = %reason, kind = d.kind().as_str(), "CORS request rejected");
-        }
-        let detached = Detached::new(&shared.policy, &d, |_, value| match value {
-            // Not reached: the policy's values are in `shared.values`.
-            Value::Policy(v) => new_value(v.as_bytes()),
+        let pending = self.shared.policy.decide(&view, |value| match value {
             Value::Origin(b) => echoed(headers, &header::ORIGIN, b),
             Value::RequestMethod(b) => echoed(headers, &header::ACCESS_CONTROL_REQUEST_METHOD, b),
             Value::RequestHeaders(b) => echoed(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS, b),
+            // The policy's own values are written from `Shared::values`.
+            _ => None,
         });
-        let plan = Plan {
-            detached,
+        Plan {
+            pending,
             shared: Rc::clone(&self.shared),
-        };
-        (d.action(), plan)
+        }
     }
 }
 
@@ -308,16 +324,20 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        match self.plan(&req) {
-            (Action::Respond { status }, plan) => {
-                let res = req.into_response(plan.respond(status));
+        let plan = self.plan(&req);
+        match plan.pending.action() {
+            Action::Respond { status } => {
+                // An empty answer: no body, no `Content-Type`.
+                let mut res = HttpResponse::new(self.shared.status(status));
+                plan.write_to(res.headers_mut());
+                let res = req.into_response(res);
                 CorsFuture {
                     inner: Inner::Answered {
                         res: Some(res.map_into_right_body()),
                     },
                 }
             }
-            (Action::Forward, plan) => CorsFuture {
+            Action::Forward => CorsFuture {
                 inner: Inner::Forwarded {
                     fut: self.service.call(req),
                     plan: Some(plan),
@@ -369,7 +389,7 @@ where
                 Poll::Ready(match out {
                     Ok(res) => {
                         let mut res = res.map_into_left_body();
-                        plan.decorate(res.headers_mut());
+                        plan.write_to(res.headers_mut());
                         Ok(res)
                     }
                     Err(inner) => Err(CorsError { inner, plan }.into()),
@@ -408,7 +428,7 @@ impl ResponseError for CorsError {
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
         let mut res = self.inner.error_response();
-        self.plan.clone().decorate(res.headers_mut());
+        self.plan.clone().write_to(res.headers_mut());
         res
     }
 }

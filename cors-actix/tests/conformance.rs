@@ -222,7 +222,10 @@ async fn every_case_with_scope_wrap() {
 #[actix_web::test]
 async fn every_case_with_resource_wrap() {
     // With the middleware on each resource, a path matching no resource never reaches it.
-    let skip = ["404 responses carry CORS headers"];
+    let skip = [
+        "no origin on an any-origin policy: a 404 carries ACAO * too",
+        "404 responses carry CORS headers",
+    ];
     let failures = run_cases("", &skip, |p| {
         let p = p.clone();
         test::init_service(App::new().configure(move |cfg| wrapped_resources(cfg, &p)))

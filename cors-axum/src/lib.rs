@@ -15,9 +15,15 @@
 //!   decision clears are removed, the decision's headers appended, and the missing `Vary`
 //!   items appended on one more `Vary` line (the handler's own `Vary` is kept).
 //!
-//! Rejected requests are logged with `tracing` at debug level.
+//! The decision is made and written by the core ([`cors_core::Policy::decide`],
+//! [`cors_core::Pending::write_to`]), which also reports each rejected request as one
+//! `tracing` event (target `cors`, level debug).
 //!
-//! The layer adds no heap allocation per request and never panics on request data.
+//! The layer keeps its decision inline and allocates nothing of its own per request, and
+//! request data never makes it panic. Adding the CORS headers can still make the
+//! response's `HeaderMap` grow: a response whose map is at capacity (axum's own responses
+//! in `cors-benches` are) costs 2 more allocations; `tests/allocations.rs` pins the case
+//! where the map has room.
 //!
 //! [tower]: https://docs.rs/tower
 #![forbid(unsafe_code)]
@@ -28,8 +34,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use cors_core::{Action, CorsRequest, Policy};
-use http::{Request, Response, StatusCode};
+use cors_core::{Action, Policy};
+use http::{Request, Response};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -165,17 +171,12 @@ where
     }
 
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
-        let view = CorsRequest::from_http(req.method(), req.headers());
-        let d = self.policy.evaluate(&view);
-        log(&d);
-        let pending = Pending::new(&self.policy, &d, req.headers());
-        let kind = match d.action() {
+        let pending = Pending::decide(&self.policy, req.method(), req.headers());
+        let kind = match pending.action() {
             Action::Respond { status } => {
                 let mut res = Response::new(ResBody::default());
-                // The policy only answers with valid statuses (2xx or 403).
-                *res.status_mut() =
-                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                pending.write_answer(res.headers_mut());
+                *res.status_mut() = status.to_http();
+                pending.write_to(res.headers_mut());
                 Kind::Respond {
                     response: Some(res),
                 }
@@ -233,17 +234,10 @@ where
             KindProj::Forward { future, pending } => {
                 let mut res = std::task::ready!(future.poll(cx))?;
                 if let Some(pending) = pending.take() {
-                    pending.apply(res.headers_mut());
+                    pending.write_to(res.headers_mut());
                 }
                 Poll::Ready(Ok(res))
             }
         }
-    }
-}
-
-/// Logs why a request was rejected, if it was.
-fn log(d: &cors_core::Decision<'_>) {
-    if let Some(reason) = d.reason() {
-        tracing::debug!(reason = %reason, kind = d.kind().as_str(), "CORS request rejected");
     }
 }

@@ -1,103 +1,109 @@
-//! Applying a [`Decision`] to `http` 1.x header maps (feature `http`): the translation
-//! that every adapter on `http` 1.x (tower/axum, warp, hyper) needs, written once.
+//! Decisions for `http` 1.x requests and responses (feature `http`): the glue every
+//! adapter on `http` 1.x (tower/axum, warp, hyper) needs, written once.
 
 use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY};
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderValue, Method};
 
-use crate::{CorsHeader, Decision, Detached, Policy, Value};
+use crate::{Action, CorsHeader, CorsRequest, Pending, Policy, ResponseHeaders, Value};
 
-/// A decision's headers, clears and `Vary`, owned, so that it can outlive the request
-/// (which moves on to the handler): a [`Detached`] decision whose echoed values are clones
-/// of the request's own `HeaderValue`s, and the policy, whose precomputed `HeaderValue`s
-/// are cloned when the headers are written: reference counts, never byte copies, no heap
-/// allocation.
+/// A decision on an `http` 1.x request, owned, so that it can outlive the request (which
+/// moves on to the handler): echoed values are clones of the request's own
+/// `HeaderValue`s and the policy's values are its precomputed `HeaderValue`s, cloned when
+/// written: reference counts, never byte copies.
 ///
 /// ```
-/// use cors_core::{CorsRequest, Policy, http1::PendingHeaders};
+/// use cors_core::{Action, Policy, http1::PendingHeaders};
 ///
 /// let policy = Policy::from_toml_str(r#"allow_origins = ["https://a.example"]"#)?;
 /// let req = http::Request::get("/").header("origin", "https://a.example").body(())?;
-/// let view = CorsRequest::from_http(req.method(), req.headers());
-/// let decision = policy.evaluate(&view);
-/// let pending = PendingHeaders::new(&policy, &decision, req.headers());
+/// let pending = PendingHeaders::decide(&policy, req.method(), req.headers());
+/// assert_eq!(pending.action(), Action::Forward);
 ///
 /// let mut res = http::Response::new(());
 /// res.headers_mut().insert("access-control-allow-origin", "*".parse()?); // the handler's own
 /// res.headers_mut().insert("vary", "accept-encoding".parse()?);
-/// pending.apply(res.headers_mut());
+/// pending.write_to(res.headers_mut());
 /// assert_eq!(res.headers()["access-control-allow-origin"], "https://a.example");
 /// let vary: Vec<_> = res.headers().get_all("vary").iter().collect();
 /// assert_eq!(vary, ["accept-encoding", "origin"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
+#[must_use = "a pending decision does nothing until it is written onto a response"]
 pub struct PendingHeaders {
-    detached: Detached<HeaderValue>,
+    pending: Pending<HeaderValue>,
     policy: Policy,
 }
 
 impl PendingHeaders {
-    /// Takes what the decision (made by `policy`) says out of it; `request` holds the
-    /// headers the decision's request view was built from.
-    pub fn new(policy: &Policy, d: &Decision<'_>, request: &HeaderMap) -> Self {
+    /// Decides on a request ([`Policy::decide`]) from its method and headers.
+    pub fn decide(policy: &Policy, method: &Method, headers: &HeaderMap) -> Self {
+        let view = CorsRequest::from_http(method, headers);
         Self {
-            detached: Detached::new(policy, d, |_, v| owned(v, request)),
+            pending: policy.decide(&view, |v| owned(v, headers)),
             policy: policy.clone(),
         }
     }
 
-    /// Appends every decided header to `out`.
-    fn write(self, out: &mut HeaderMap) {
-        let policy = &self.policy;
-        self.detached.write(
-            |h| policy.value(h).map(|v| v.http_value().clone()),
-            |h, v| {
-                out.append(h.http_name(), v);
-            },
-        );
+    /// What the adapter does ([`Pending::action`]).
+    pub fn action(&self) -> Action {
+        self.pending.action()
     }
 
-    /// Fills the headers of a response the adapter answers with itself
-    /// ([`Action::Respond`](crate::Action::Respond)).
-    ///
-    /// Reserves room for one more header than it writes: the `Content-Length` that the
-    /// framework or server adds to the answer afterwards (axum, hyper), which would
-    /// otherwise grow the map again (two more allocations).
-    pub fn write_answer(self, out: &mut HeaderMap) {
-        out.reserve(self.detached.len() + 2);
-        let vary = self.detached.vary();
-        self.write(out);
-        if let Some(vary) = vary.http_value() {
-            out.append(VARY, vary);
-        }
-    }
-
-    /// Applies the decision to a forwarded response's headers
-    /// ([`Action::Forward`](crate::Action::Forward)): removes the cleared CORS headers,
-    /// appends ours, then appends one `Vary` line for the items still missing.
-    pub fn apply(self, out: &mut HeaderMap) {
-        let clears = self.detached.clears();
-        // Most responses carry no CORS header of their own: look before removing.
-        let has_cors_header = !clears.is_empty()
-            && out
-                .keys()
-                .any(|k| CorsHeader::is_access_control_name(k.as_str()));
-        if has_cors_header {
-            for name in clears {
-                out.remove(name.http_name());
-            }
-        }
-        let vary = self.detached.vary();
-        self.write(out);
-        let extra = vary.http_append_to(out.get_all(VARY).iter().map(HeaderValue::as_bytes));
-        if let Some(extra) = extra {
-            out.append(VARY, extra);
-        }
+    /// Writes the decision onto a response's headers ([`Pending::write_to`]): the
+    /// handler's response, or the adapter's empty answer.
+    pub fn write_to(self, headers: &mut HeaderMap) {
+        self.pending.write_to(&mut Map {
+            map: headers,
+            policy: &self.policy,
+        });
     }
 }
 
-/// The owned value for a decision's value: the request's own `HeaderValue` when the value
-/// is echoed from it, the policy's precomputed one otherwise.
+/// An `http` 1.x header map and the policy whose values it writes.
+struct Map<'a> {
+    map: &'a mut HeaderMap,
+    policy: &'a Policy,
+}
+
+impl ResponseHeaders for Map<'_> {
+    type Value = HeaderValue;
+
+    fn policy_value(&self, header: CorsHeader) -> Option<HeaderValue> {
+        self.policy.value(header).map(|v| v.http_value().clone())
+    }
+
+    fn any_name(&self, mut pred: impl FnMut(&str) -> bool) -> bool {
+        self.map.keys().any(|k| pred(k.as_str()))
+    }
+
+    fn remove(&mut self, header: CorsHeader) {
+        self.map.remove(header.http_name());
+    }
+
+    fn append(&mut self, header: CorsHeader, value: HeaderValue) {
+        self.map.append(header.http_name(), value);
+    }
+
+    fn vary(&self) -> impl Iterator<Item = &[u8]> {
+        self.map.get_all(VARY).iter().map(HeaderValue::as_bytes)
+    }
+
+    fn remove_vary(&mut self) {
+        self.map.remove(VARY);
+    }
+
+    fn append_vary(&mut self, value: &'static str) {
+        self.map.append(VARY, crate::vary::http_value(value));
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        self.map.reserve(additional);
+    }
+}
+
+/// The request's own `HeaderValue` for a value echoed from it (found by address: a
+/// reference count, no copy).
 fn owned(value: Value<'_>, request: &HeaderMap) -> Option<HeaderValue> {
     let (name, bytes) = match value {
         Value::Policy(v) => return Some(v.http_value().clone()),
@@ -110,15 +116,11 @@ fn owned(value: Value<'_>, request: &HeaderMap) -> Option<HeaderValue> {
         .iter()
         .find(|v| std::ptr::eq(v.as_bytes(), bytes))
         .cloned()
-        // Only reached if the view was not built from `request`; the bytes came from a
-        // header value, so this succeeds.
-        .or_else(|| HeaderValue::from_bytes(bytes).ok())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CorsRequest;
 
     #[test]
     fn echoed_lines_beyond_the_inline_slots_are_kept_in_order() {
@@ -142,12 +144,34 @@ mod tests {
             9,
             "ACAO, ACAC, ACAM, 4 × ACAH, ACMA, ACAPN"
         );
+        let pending = PendingHeaders::decide(&policy, req.method(), req.headers());
         let mut out = HeaderMap::new();
-        PendingHeaders::new(&policy, &d, req.headers()).write_answer(&mut out);
+        pending.write_to(&mut out);
         let acah: Vec<_> = out.get_all("access-control-allow-headers").iter().collect();
         assert_eq!(acah, ["x-a", "x-b", "x-c", "x-d"]);
         assert_eq!(out["access-control-max-age"], "5");
         assert_eq!(out["access-control-allow-private-network"], "true");
         assert_eq!(out.len(), 10, "9 decided headers and Vary");
+    }
+
+    #[test]
+    fn echoed_values_are_the_requests_own() {
+        let policy = Policy::from_toml_str("allow_origins = [\"https://a.example\"]").unwrap();
+        let req = http::Request::get("/")
+            .header("origin", "https://a.example")
+            .body(())
+            .unwrap();
+        let view = CorsRequest::from_http(req.method(), req.headers());
+        let d = policy.evaluate(&view);
+        let Some(Value::Origin(bytes)) = d.header(CorsHeader::AllowOrigin) else {
+            panic!("{d:?}");
+        };
+        let own = owned(Value::Origin(bytes), req.headers()).unwrap();
+        assert!(std::ptr::eq(
+            own.as_bytes(),
+            req.headers()["origin"].as_bytes()
+        ));
+        // Bytes not from the map are not found.
+        assert!(owned(Value::Origin(b"https://a.example"), req.headers()).is_none());
     }
 }

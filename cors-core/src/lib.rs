@@ -10,7 +10,7 @@
 //! translate between this data and their framework's types.
 //!
 //! ```
-//! use cors_core::{Action, CorsHeader, CorsRequest, Policy, RequestKind};
+//! use cors_core::{Action, CorsHeader, CorsRequest, Policy, RequestKind, Status};
 //!
 //! let policy = Policy::from_toml_str(r#"
 //!     allow_origins = ["https://app.example.com", "https://*.example.org"]
@@ -27,7 +27,7 @@
 //!
 //! let decision = policy.evaluate(&req);
 //! assert_eq!(decision.kind(), RequestKind::Preflight);
-//! assert_eq!(decision.action(), Action::Respond { status: 204 });
+//! assert_eq!(decision.action(), Action::Respond { status: Status::NO_CONTENT });
 //! let acao = decision.header(CorsHeader::AllowOrigin).unwrap();
 //! assert_eq!(acao.as_bytes(), b"https://shop.example.org");
 //! # Ok::<(), cors_core::PolicyError>(())
@@ -36,39 +36,48 @@
 //! [fetch]: https://fetch.spec.whatwg.org/#http-cors-protocol
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod config;
 mod decision;
-mod detached;
 mod error;
+mod event;
+mod header;
 #[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub mod http1;
 mod matcher;
 mod origin;
+mod pending;
 mod policy;
+mod reason;
 mod request;
+mod response;
+mod status;
 mod token;
+mod value;
+mod vary;
 
 pub use config::PolicyConfig;
-pub use decision::{
-    Action, CorsHeader, Decision, Header, Headers, MAX_DECISION_HEADERS, Malformed, PolicyValue,
-    Reason, RequestKind, Value, Vary,
-};
-pub use detached::Detached;
+pub use decision::{Action, Decision, Headers, RequestKind};
 pub use error::{PolicyError, Problem, ProblemKind};
-pub use origin::{MAX_ORIGIN_LEN, OriginSyntax};
+pub use header::CorsHeader;
+pub use origin::OriginSyntax;
+pub use pending::Pending;
 pub use policy::{Policy, PolicyBuilder};
-pub use request::{CorsRequest, Field, MAX_REQUEST_HEADER_LINES, names};
+pub use reason::{Malformed, Reason};
+pub use request::CorsRequest;
+pub use response::ResponseHeaders;
+pub use status::Status;
+pub use value::{Header, PolicyValue, Value};
+pub use vary::Vary;
 
-/// Parses an origin in serialized form, as the policy does for every request's `Origin`.
-///
-/// Exposed for fuzzing and tools; `Ok` means the value is an origin a policy could match.
-///
-/// ```
-/// assert!(cors_core::check_origin(b"https://example.com").is_ok());
-/// assert_eq!(cors_core::check_origin(b"https://example.com/"),
-///            Err(cors_core::OriginSyntax::TrailingSlash));
-/// ```
-pub fn check_origin(value: &[u8]) -> Result<(), OriginSyntax> {
-    origin::parse(value).map(|_| ())
+/// Entry points for fuzzing and tools; not part of the supported API.
+#[doc(hidden)]
+pub mod __private {
+    /// Parses an origin in serialized form, as the policy does for every request's
+    /// `Origin`; `Ok` means the value is an origin a policy could match.
+    pub fn check_origin(value: &[u8]) -> Result<(), crate::OriginSyntax> {
+        crate::origin::parse(value).map(|_| ())
+    }
 }

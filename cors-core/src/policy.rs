@@ -5,13 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::PolicyConfig;
-use crate::decision::{
-    Action, CorsHeader, Decision, Malformed, PolicyValue, Reason, RequestKind, Value, Vary,
-};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::matcher::{OriginMatcher, Predicate};
 use crate::request::{CorsRequest, Field};
 use crate::token;
+use crate::{
+    Action, CorsHeader, Decision, Malformed, PolicyValue, Reason, RequestKind, Status, Value, Vary,
+};
 
 /// Most empty `Access-Control-Request-Headers` elements tolerated (`a,,b`).
 const MAX_EMPTY_ELEMENTS: usize = 16;
@@ -25,7 +25,7 @@ const MAX_ELEMENTS: usize = 1024;
 /// [`Policy::any_origin`] for a public API.
 ///
 /// ```
-/// use cors_core::{Action, CorsRequest, Policy};
+/// use cors_core::{Action, CorsRequest, Policy, Status};
 ///
 /// let policy = Policy::builder()
 ///     .allow_origins(["https://app.example.com"])
@@ -39,7 +39,7 @@ const MAX_ELEMENTS: usize = 1024;
 /// req.push_request_headers(b"content-type");
 /// let decision = policy.evaluate(&req);
 /// assert!(decision.is_allowed());
-/// assert_eq!(decision.action(), Action::Respond { status: 204 });
+/// assert_eq!(decision.action(), Action::Respond { status: Status::NO_CONTENT });
 /// # Ok::<(), cors_core::PolicyError>(())
 /// ```
 #[derive(Clone)]
@@ -58,7 +58,7 @@ struct Inner {
     /// Configured header names, lower-case, sorted.
     headers: Vec<Box<[u8]>>,
     private_network: bool,
-    preflight_status: u16,
+    preflight_status: Status,
     preflight_continue: bool,
     star: PolicyValue,
     yes: PolicyValue,
@@ -132,31 +132,9 @@ impl Policy {
             allow_headers: vec!["*".into()],
             ..PolicyConfig::default()
         };
-        // This configuration is valid by construction; stay panic-free regardless.
-        Self::compile(config, None).unwrap_or_else(|_| Self::fallback())
-    }
-
-    fn fallback() -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                config: PolicyConfig::default(),
-                origins: OriginMatcher::default(),
-                credentials: false,
-                methods_any: false,
-                methods: Vec::new(),
-                headers_any: false,
-                headers: Vec::new(),
-                private_network: false,
-                preflight_status: 204,
-                preflight_continue: false,
-                star: PolicyValue::new("*".into()),
-                yes: PolicyValue::new("true".into()),
-                expose: None,
-                allow_methods: PolicyValue::new("GET,HEAD,POST".into()),
-                allow_headers: None,
-                max_age: None,
-            }),
-        }
+        // A fixed, valid configuration: `any_origin_is_valid` (below) builds it in a test.
+        #[allow(clippy::expect_used)]
+        Self::compile(config, None).expect("the any-origin configuration is valid")
     }
 
     /// The configuration this policy was built from.
@@ -166,9 +144,10 @@ impl Policy {
 
     fn compile(config: PolicyConfig, predicate: Option<Predicate>) -> Result<Self, PolicyError> {
         let (mut problems, patterns) = config.problems(predicate.is_some());
-        if !problems.is_empty() {
+        let preflight_status = Status::success(config.preflight_status);
+        let Some(preflight_status) = preflight_status.filter(|_| problems.is_empty()) else {
             return Err(PolicyError::new(problems));
-        }
+        };
         let origins = match OriginMatcher::build(&patterns, predicate) {
             Ok(m) => m,
             Err(i) => {
@@ -220,17 +199,16 @@ impl Policy {
             // Without credentials `*` covers every name but Authorization; with
             // credentials the requested names are echoed instead.
             (!config.allow_credentials).then(|| {
-                PolicyValue::new(
-                    if authorization_listed {
-                        "*,authorization"
-                    } else {
-                        "*"
-                    }
-                    .into(),
-                )
+                PolicyValue::fixed(if authorization_listed {
+                    "*,authorization"
+                } else {
+                    "*"
+                })
             })
         } else {
-            (!joined_headers.is_empty()).then(|| PolicyValue::new(joined_headers.join(",")))
+            (!joined_headers.is_empty())
+                .then(|| value("allow_headers", joined_headers.join(","), &mut problems))
+                .flatten()
         };
 
         let mut expose: Vec<String> = Vec::new();
@@ -245,6 +223,16 @@ impl Policy {
             }
         }
 
+        let expose = (!expose.is_empty())
+            .then(|| value("expose_headers", expose.join(","), &mut problems))
+            .flatten();
+        let allow_methods = value("allow_methods", listed.join(","), &mut problems);
+        let max_age = config
+            .max_age
+            .and_then(|m| value("max_age", m.to_string(), &mut problems));
+        let Some(allow_methods) = allow_methods.filter(|_| problems.is_empty()) else {
+            return Err(PolicyError::new(problems));
+        };
         Ok(Self {
             inner: Arc::new(Inner {
                 origins,
@@ -254,14 +242,14 @@ impl Policy {
                 headers_any,
                 headers: headers.into_iter().map(|h| h.into_bytes().into()).collect(),
                 private_network: config.allow_private_network,
-                preflight_status: config.preflight_status,
+                preflight_status,
                 preflight_continue: config.preflight_continue,
-                star: PolicyValue::new("*".into()),
-                yes: PolicyValue::new("true".into()),
-                expose: (!expose.is_empty()).then(|| PolicyValue::new(expose.join(","))),
-                allow_methods: PolicyValue::new(listed.join(",")),
+                star: PolicyValue::fixed("*"),
+                yes: PolicyValue::fixed("true"),
+                expose,
+                allow_methods,
                 allow_headers,
-                max_age: config.max_age.map(|m| PolicyValue::new(m.to_string())),
+                max_age,
                 config,
             }),
         })
@@ -316,14 +304,7 @@ impl Policy {
     pub fn evaluate<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
         let i = &*self.inner;
         let origin = match req.origin() {
-            Field::Absent => {
-                let vary = if i.origins.allows_any() {
-                    Vary::None
-                } else {
-                    Vary::Origin
-                };
-                return Decision::new(RequestKind::NotCors, Action::Forward, vary);
-            }
+            Field::Absent => return self.not_cors(),
             Field::One(o) => Ok(o),
             Field::Repeated(_) => Err(Reason::Malformed(Malformed::RepeatedOrigin)),
         };
@@ -341,6 +322,20 @@ impl Policy {
         }
     }
 
+    /// A request without `Origin`. A policy allowing any origin answers it as it answers
+    /// every actual request (`*`, the exposed headers, no `Vary`), so that a shared cache
+    /// may serve the response to a later CORS request (the Fetch standard, "CORS protocol
+    /// and HTTP caches"); any other policy leaves it alone but for `Vary: origin`.
+    fn not_cors(&self) -> Decision<'_> {
+        let i = &*self.inner;
+        if !i.origins.allows_any() {
+            return Decision::new(RequestKind::NotCors, Action::Forward, Vary::Origin);
+        }
+        let mut d = Decision::new(RequestKind::NotCors, Action::Forward, Vary::None);
+        self.allow_actual(&mut d, &[]);
+        d
+    }
+
     fn allow_origin<'a>(&'a self, d: &mut Decision<'a>, origin: &'a [u8]) {
         let i = &*self.inner;
         let value = if i.origins.allows_any() {
@@ -354,23 +349,30 @@ impl Policy {
         }
     }
 
+    /// The headers of an allowed actual request.
+    fn allow_actual<'a>(&'a self, d: &mut Decision<'a>, origin: &'a [u8]) {
+        self.allow_origin(d, origin);
+        if let Some(expose) = &self.inner.expose {
+            d.set_expose_headers(expose);
+        }
+    }
+
     fn actual<'a>(&'a self, origin: Result<&'a [u8], Reason<'a>>) -> Decision<'a> {
-        let i = &*self.inner;
-        let vary = if i.origins.allows_any() {
-            Vary::None
-        } else {
-            Vary::Origin
-        };
+        let any = self.inner.origins.allows_any();
+        let vary = if any { Vary::None } else { Vary::Origin };
         let mut d = Decision::new(RequestKind::Actual, Action::Forward, vary);
         match origin {
-            Err(reason) => d.rejected(reason),
             Ok(origin) => {
-                self.allow_origin(&mut d, origin);
-                if let Some(expose) = &i.expose {
-                    d.set_expose_headers(expose);
-                }
+                self.allow_actual(&mut d, origin);
                 d
             }
+            // With any origin allowed, only a malformed request is rejected; its response
+            // carries `*` all the same, as every response of such a policy does.
+            Err(reason) if any => {
+                self.allow_actual(&mut d, &[]);
+                d.rejected(reason)
+            }
+            Err(reason) => d.rejected(reason),
         }
     }
 
@@ -387,7 +389,9 @@ impl Policy {
             Err(reason) => {
                 return Decision::new(
                     RequestKind::Preflight,
-                    Action::Respond { status: 403 },
+                    Action::Respond {
+                        status: Status::FORBIDDEN,
+                    },
                     Vary::Preflight,
                 )
                 .rejected(reason);
@@ -400,7 +404,12 @@ impl Policy {
                 status: i.preflight_status,
             }
         };
-        let mut d = Decision::new(RequestKind::Preflight, action, Vary::Preflight);
+        let vary = if i.origins.allows_any() {
+            Vary::PreflightAnyOrigin
+        } else {
+            Vary::Preflight
+        };
+        let mut d = Decision::new(RequestKind::Preflight, action, vary);
         self.allow_origin(&mut d, origin);
         let methods = if i.methods_any {
             Value::RequestMethod(method)
@@ -488,6 +497,18 @@ impl Policy {
     }
 }
 
+/// A precomputed header value from validated parts, or a problem naming `key` when it is
+/// not a valid header value (validation rules that out; the check keeps it a reported
+/// problem rather than an empty value).
+fn value(key: &str, text: String, problems: &mut Vec<Problem>) -> Option<PolicyValue> {
+    let problem = Problem::new(key, Some(&text), ProblemKind::InvalidHeaderName);
+    let value = PolicyValue::new(text);
+    if value.is_none() {
+        problems.push(problem);
+    }
+    value
+}
+
 /// Builds a [`Policy`] in code, with the policy file's vocabulary plus an origin predicate.
 ///
 /// Every setter takes `impl Into<…>` values; [`PolicyBuilder::build`] validates everything
@@ -508,6 +529,7 @@ impl Policy {
 /// # Ok::<(), cors_core::PolicyError>(())
 /// ```
 #[derive(Default)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct PolicyBuilder {
     config: PolicyConfig,
     predicate: Option<Predicate>,
@@ -628,5 +650,47 @@ impl PolicyBuilder {
     /// Validates everything and builds the policy, or reports every problem at once.
     pub fn build(self) -> Result<Policy, PolicyError> {
         Policy::compile(self.config, self.predicate)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_origin_is_valid() {
+        // `Policy::any_origin` relies on this configuration validating.
+        let policy = Policy::any_origin();
+        assert_eq!(policy.config().allow_origins, ["*"]);
+        assert!(Policy::new(policy.config()).is_ok());
+        let mut req = CorsRequest::new(b"OPTIONS");
+        req.push_origin(b"https://anyone.example");
+        req.push_request_method(b"DELETE");
+        req.push_request_headers(b"x-anything");
+        assert!(policy.evaluate(&req).is_allowed());
+    }
+
+    #[test]
+    fn answers_only_with_the_preflight_status_or_403() {
+        let policy = Policy::from_toml_str(
+            "allow_origins = [\"https://a.example\"]\npreflight_status = 299",
+        )
+        .unwrap();
+        let mut req = CorsRequest::new(b"OPTIONS");
+        req.push_origin(b"https://a.example");
+        req.push_request_method(b"GET");
+        assert_eq!(
+            policy.evaluate(&req).action(),
+            Action::Respond {
+                status: Status::success(299).unwrap()
+            }
+        );
+        req.push_request_headers(b"x-not-allowed");
+        assert_eq!(
+            policy.evaluate(&req).action(),
+            Action::Respond {
+                status: Status::FORBIDDEN
+            }
+        );
     }
 }

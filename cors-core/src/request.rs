@@ -3,10 +3,10 @@
 /// How many `Access-Control-Request-Headers` lines a preflight may carry.
 ///
 /// Browsers send one; a preflight with more lines than this is refused as malformed.
-pub const MAX_REQUEST_HEADER_LINES: usize = 8;
+pub(crate) const MAX_REQUEST_HEADER_LINES: usize = 8;
 
 /// Lower-case names of the request headers the view reads.
-pub mod names {
+pub(crate) mod names {
     /// `Origin`.
     pub const ORIGIN: &str = "origin";
     /// `Access-Control-Request-Method`.
@@ -20,7 +20,7 @@ pub mod names {
 
 /// A header that may appear once, recorded without copying.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Field<'a> {
+pub(crate) enum Field<'a> {
     /// The header is absent.
     #[default]
     Absent,
@@ -39,7 +39,7 @@ impl<'a> Field<'a> {
     }
 
     /// Whether the header is present at all.
-    pub fn is_present(&self) -> bool {
+    pub(crate) fn is_present(&self) -> bool {
         !matches!(self, Field::Absent)
     }
 }
@@ -86,9 +86,11 @@ impl<'a> CorsRequest<'a> {
     /// Records one header line; names compare case-insensitively and other headers are ignored.
     ///
     /// ```
-    /// let mut req = cors_core::CorsRequest::new(b"GET");
+    /// use cors_core::{CorsRequest, Policy, RequestKind};
+    /// let mut req = CorsRequest::new(b"GET");
     /// req.push_header(b"ORIGIN", b"https://a.example");
-    /// assert_eq!(req.origin(), cors_core::Field::One(b"https://a.example"));
+    /// req.push_header(b"accept", b"*/*"); // ignored
+    /// assert_eq!(Policy::any_origin().evaluate(&req).kind(), RequestKind::Actual);
     /// ```
     pub fn push_header(&mut self, name: &[u8], value: &'a [u8]) {
         use names::*;
@@ -106,9 +108,10 @@ impl<'a> CorsRequest<'a> {
     /// Records one `Origin` line.
     ///
     /// ```
-    /// let mut req = cors_core::CorsRequest::new(b"GET");
+    /// use cors_core::{CorsRequest, Policy, RequestKind};
+    /// let mut req = CorsRequest::new(b"GET");
     /// req.push_origin(b"https://a.example");
-    /// assert!(req.origin().is_present());
+    /// assert_eq!(Policy::any_origin().evaluate(&req).kind(), RequestKind::Actual);
     /// ```
     pub fn push_origin(&mut self, value: &'a [u8]) {
         self.origin.push(value);
@@ -118,8 +121,9 @@ impl<'a> CorsRequest<'a> {
     ///
     /// ```
     /// let mut req = cors_core::CorsRequest::new(b"OPTIONS");
+    /// req.push_origin(b"https://a.example");
     /// req.push_request_method(b"PUT");
-    /// assert!(req.request_method().is_present());
+    /// assert!(req.is_preflight());
     /// ```
     pub fn push_request_method(&mut self, value: &'a [u8]) {
         self.request_method.push(value);
@@ -127,14 +131,22 @@ impl<'a> CorsRequest<'a> {
 
     /// Records one `Access-Control-Request-Headers` line.
     ///
-    /// Lines past [`MAX_REQUEST_HEADER_LINES`] are counted but not kept; such a preflight
-    /// is refused as malformed.
+    /// A preflight may carry up to 8 lines (browsers send one); more lines are counted but
+    /// not kept, and such a preflight is refused as malformed.
     ///
     /// ```
-    /// let mut req = cors_core::CorsRequest::new(b"OPTIONS");
+    /// use cors_core::{CorsRequest, Policy};
+    /// let policy = Policy::from_toml_str(r#"
+    ///     allow_origins = ["https://a.example"]
+    ///     allow_headers = ["content-type", "x-a", "x-b"]
+    /// "#)?;
+    /// let mut req = CorsRequest::new(b"OPTIONS");
+    /// req.push_origin(b"https://a.example");
+    /// req.push_request_method(b"GET");
     /// req.push_request_headers(b"content-type");
     /// req.push_request_headers(b"x-a, x-b");
-    /// assert_eq!(req.request_headers().len(), 2);
+    /// assert!(policy.evaluate(&req).is_allowed());
+    /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn push_request_headers(&mut self, value: &'a [u8]) {
         if let Some(slot) = self.request_headers.get_mut(self.request_header_lines) {
@@ -146,9 +158,18 @@ impl<'a> CorsRequest<'a> {
     /// Records one `Access-Control-Request-Private-Network` line.
     ///
     /// ```
-    /// let mut req = cors_core::CorsRequest::new(b"OPTIONS");
+    /// use cors_core::{CorsHeader, CorsRequest, Policy};
+    /// let policy = Policy::from_toml_str(r#"
+    ///     allow_origins = ["https://a.example"]
+    ///     allow_private_network = true
+    /// "#)?;
+    /// let mut req = CorsRequest::new(b"OPTIONS");
+    /// req.push_origin(b"https://a.example");
+    /// req.push_request_method(b"GET");
     /// req.push_private_network(b"true");
-    /// assert!(req.private_network().is_present());
+    /// let d = policy.evaluate(&req);
+    /// assert_eq!(d.header(CorsHeader::AllowPrivateNetwork).unwrap().as_bytes(), b"true");
+    /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn push_private_network(&mut self, value: &'a [u8]) {
         self.private_network.push(value);
@@ -160,28 +181,28 @@ impl<'a> CorsRequest<'a> {
     }
 
     /// The `Origin` header.
-    pub fn origin(&self) -> Field<'a> {
+    pub(crate) fn origin(&self) -> Field<'a> {
         self.origin
     }
 
     /// The `Access-Control-Request-Method` header.
-    pub fn request_method(&self) -> Field<'a> {
+    pub(crate) fn request_method(&self) -> Field<'a> {
         self.request_method
     }
 
     /// The kept `Access-Control-Request-Headers` lines, in order.
-    pub fn request_headers(&self) -> &[&'a [u8]] {
+    pub(crate) fn request_headers(&self) -> &[&'a [u8]] {
         let n = self.request_header_lines.min(MAX_REQUEST_HEADER_LINES);
         &self.request_headers[..n]
     }
 
     /// Whether more `Access-Control-Request-Headers` lines came than are kept.
-    pub fn too_many_request_header_lines(&self) -> bool {
+    pub(crate) fn too_many_request_header_lines(&self) -> bool {
         self.request_header_lines > MAX_REQUEST_HEADER_LINES
     }
 
     /// The `Access-Control-Request-Private-Network` header.
-    pub fn private_network(&self) -> Field<'a> {
+    pub(crate) fn private_network(&self) -> Field<'a> {
         self.private_network
     }
 

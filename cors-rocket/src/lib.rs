@@ -13,7 +13,8 @@
 //!   included) gets the CORS headers, with the handler's own CORS headers replaced and
 //!   its own `Vary` kept.
 //!
-//! Rejections are logged with `tracing::debug!`.
+//! Rejections are reported by the core: one `tracing` event each (target `cors`, level
+//! debug).
 //!
 //! Rocket only keeps UTF-8 header values: a request header that is not UTF-8 is dropped
 //! by Rocket before any fairing sees it (a non-UTF-8 `Origin` thus makes a request that
@@ -26,7 +27,7 @@
 use std::borrow::Cow;
 use std::io::Cursor;
 
-use cors_core::{Action, CorsHeader, CorsRequest, Value, Vary};
+use cors_core::{Action, CorsHeader, CorsRequest, ResponseHeaders};
 use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::http::{Header, Method, Status};
 use rocket::route::{Handler, Outcome, Route};
@@ -140,21 +141,46 @@ fn view<'a>(req: &'a Request<'_>) -> CorsRequest<'a> {
     view
 }
 
-/// Whether the response has any `Access-Control-*` header (most have none, and removing
-/// a header that is absent still hashes its name).
-fn has_cors_header(res: &Response<'_>) -> bool {
-    res.headers()
-        .iter()
-        .any(|h| CorsHeader::is_access_control_name(h.name.as_str()))
+/// A Rocket response's headers, as the core writes a decision onto them; values borrow
+/// the request's (`'r`) and the managed policy's.
+struct Headers<'a, 'r> {
+    res: &'a mut Response<'r>,
+    policy: &'r Policy,
 }
 
-/// A decision's value as text: the policy's own, or the request's (always UTF-8 in Rocket).
-fn text(value: Value<'_>) -> Option<&str> {
-    match value {
-        Value::Policy(v) => Some(v.as_str()),
-        Value::Origin(b) | Value::RequestMethod(b) | Value::RequestHeaders(b) => {
-            std::str::from_utf8(b).ok()
-        }
+impl<'r> ResponseHeaders for Headers<'_, 'r> {
+    type Value = &'r str;
+
+    fn policy_value(&self, h: CorsHeader) -> Option<&'r str> {
+        self.policy.value(h).map(|v| v.as_str())
+    }
+
+    fn any_name(&self, mut pred: impl FnMut(&str) -> bool) -> bool {
+        self.res.headers().iter().any(|h| pred(h.name.as_str()))
+    }
+
+    fn remove(&mut self, h: CorsHeader) {
+        self.res.remove_header(h.as_str());
+    }
+
+    fn append(&mut self, h: CorsHeader, value: &'r str) {
+        self.res.adjoin_header(Header::new(h.as_str(), value));
+    }
+
+    /// Found by comparing names, not by a hashed lookup (see `view`).
+    fn vary(&self) -> impl Iterator<Item = &[u8]> {
+        self.res.headers().iter().filter_map(|h| match h.value {
+            Cow::Borrowed(v) if h.name.as_str().eq_ignore_ascii_case("vary") => Some(v.as_bytes()),
+            _ => None,
+        })
+    }
+
+    fn remove_vary(&mut self) {
+        self.res.remove_header("Vary");
+    }
+
+    fn append_vary(&mut self, value: &'static str) {
+        self.res.adjoin_header(Header::new("Vary", value));
     }
 }
 
@@ -187,65 +213,19 @@ impl Fairing for Cors {
             return;
         };
         let view = view(req);
-        let d = policy.evaluate(&view);
-        if let Some(reason) = d.reason() {
-            tracing::debug!(reason = %reason, kind = d.kind().as_str(), "CORS request rejected");
-        }
-        match d.action() {
-            Action::Respond { status } => {
-                // Normally the fairing's own empty route answered; make sure regardless.
-                res.set_status(Status::new(status));
-                if !res.body().is_none() {
-                    res.set_sized_body(0, Cursor::new(&b""[..]));
-                }
-                // The fairing's route answers with none of these (Rocket's Shield adds
-                // its own headers); look before removing.
-                let stale = res.headers().iter().any(|h| {
-                    let name = h.name.as_str();
-                    CorsHeader::is_access_control_name(name)
-                        || name.eq_ignore_ascii_case("content-type")
-                        || name.eq_ignore_ascii_case("vary")
-                });
-                if stale {
-                    res.remove_header("Content-Type");
-                    for h in CorsHeader::ALL {
-                        res.remove_header(h.as_str());
-                    }
-                    res.remove_header("Vary");
-                }
-                for h in d.headers() {
-                    if let Some(v) = text(h.value) {
-                        res.adjoin_header(Header::new(h.name.as_str(), v));
-                    }
-                }
-                if d.vary() != Vary::None {
-                    res.adjoin_header(Header::new("Vary", d.vary().as_str()));
-                }
+        // Rocket keeps only UTF-8 header values, so every echoed value is text.
+        let pending = policy.decide(&view, |v| std::str::from_utf8(v.as_bytes()).ok());
+        if let Action::Respond { status } = pending.action() {
+            // Normally the fairing's own empty route answered; make sure regardless: the
+            // decided status, an empty body, no `Content-Type`.
+            res.set_status(Status::new(status.as_u16()));
+            if !res.body().is_none() {
+                res.set_sized_body(0, Cursor::new(&b""[..]));
             }
-            Action::Forward => {
-                if !d.clears().is_empty() && has_cors_header(res) {
-                    for h in d.clears() {
-                        res.remove_header(h.as_str());
-                    }
-                }
-                for h in d.headers() {
-                    if let Some(v) = text(h.value) {
-                        res.adjoin_header(Header::new(h.name.as_str(), v));
-                    }
-                }
-                // Found by comparing names, not by a hashed lookup (see `view`).
-                let vary = d
-                    .vary()
-                    .append_to(res.headers().iter().filter_map(|h| match h.value {
-                        Cow::Borrowed(v) if h.name.as_str().eq_ignore_ascii_case("vary") => {
-                            Some(v.as_bytes())
-                        }
-                        _ => None,
-                    }));
-                if let Some(v) = vary {
-                    res.adjoin_header(Header::new("Vary", v));
-                }
+            if res.headers().contains("Content-Type") {
+                res.remove_header("Content-Type");
             }
         }
+        pending.write_to(&mut Headers { res, policy });
     }
 }

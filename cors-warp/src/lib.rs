@@ -36,14 +36,15 @@
 //! rejection. Nothing else is allocated or boxed per request (`tests/allocations.rs`
 //! pins these numbers), and request data never causes a panic.
 //!
-//! Rejected requests are logged with `tracing` at debug level.
+//! Rejected requests are reported by the core: one `tracing` event each (target `cors`,
+//! level debug).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 use std::convert::Infallible;
 use std::future::{Ready, ready};
 
-use cors_core::{Action, CorsRequest, Policy};
+use cors_core::{Action, Policy};
 use warp::http::{HeaderMap, Method, StatusCode};
 use warp::reject::Reject;
 use warp::reply::Response;
@@ -225,16 +226,11 @@ fn gate(
 ) -> impl Filter<Extract = (Pending,), Error = Rejection> + Clone + Send + Sync + 'static {
     warp::method().and(warp::header::headers_cloned()).and_then(
         move |method: Method, headers: HeaderMap| -> Ready<Result<Pending, Rejection>> {
-            let view = CorsRequest::from_http(&method, &headers);
-            let d = policy.evaluate(&view);
-            log(&d);
-            let pending = Pending::new(&policy, &d, &headers);
-            ready(match d.action() {
+            let pending = Pending::decide(&policy, &method, &headers);
+            ready(match pending.action() {
                 Action::Forward => Ok(pending),
                 Action::Respond { status } => Err(warp::reject::custom(Answer {
-                    // The policy only answers with valid statuses (2xx or 403).
-                    status: StatusCode::from_u16(status)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    status: status.to_http(),
                     pending,
                 })),
             })
@@ -254,7 +250,7 @@ where
     filter
         .map(|pending: Pending, reply: R| {
             let mut res = reply.into_response();
-            pending.apply(res.headers_mut());
+            pending.write_to(res.headers_mut());
             res
         })
         .recover(
@@ -281,14 +277,7 @@ impl Answer {
     fn response(&self) -> Response {
         let mut res = Response::default();
         *res.status_mut() = self.status;
-        self.pending.clone().write_answer(res.headers_mut());
+        self.pending.clone().write_to(res.headers_mut());
         res
-    }
-}
-
-/// Logs why a request was rejected, if it was.
-fn log(d: &cors_core::Decision<'_>) {
-    if let Some(reason) = d.reason() {
-        tracing::debug!(reason = %reason, kind = d.kind().as_str(), "CORS request rejected");
     }
 }

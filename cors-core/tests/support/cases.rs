@@ -151,7 +151,7 @@ impl Case {
             errors.push(format!("reason {reason:?} != {:?}", e.reason));
         }
         let status = match d.action() {
-            cors_core::Action::Respond { status } => Some(status),
+            cors_core::Action::Respond { status } => Some(status.as_u16()),
             cors_core::Action::Forward => None,
         };
         if status != e.status {

@@ -1,0 +1,319 @@
+//! A decision detached from its request, small enough to move through response futures,
+//! and the one routine that writes it onto a response.
+
+use crate::{Action, CorsHeader, Decision, Policy, ResponseHeaders, Value, Vary};
+
+/// Echoed values kept inline; more (several echoed `Access-Control-Request-Headers`
+/// lines) spill into a `Vec`.
+const INLINE: usize = 2;
+
+/// A decision detached from its request, ready to be written onto a response with
+/// [`Pending::write_to`]: what every adapter keeps between the request and the response.
+///
+/// Made by [`Policy::decide`]. The echoed values (the request's `Origin`, …) are already
+/// converted to the adapter's header value type `V` (usually a reference-counted clone of
+/// the request's own value); the policy's values are only noted, and written from
+/// [`ResponseHeaders::policy_value`]. Small (the typical case holds one echoed value),
+/// because adapters move it into and through response futures.
+///
+/// See [`ResponseHeaders`] for a complete toy adapter.
+#[derive(Debug, Clone)]
+#[must_use = "a pending decision does nothing until it is written onto a response"]
+pub struct Pending<V> {
+    action: Action,
+    /// Bit `h as u8` set: header `h` has the policy's value.
+    from_policy: u8,
+    /// Bit `h as u8` set: header `h` has echoed values (in `echoed`, then `spilled`).
+    from_request: u8,
+    echoed: [Option<(CorsHeader, V)>; INLINE],
+    spilled: Vec<(CorsHeader, V)>,
+    clears: &'static [CorsHeader],
+    vary: Vary,
+}
+
+impl Policy {
+    /// Evaluates a request ([`Policy::evaluate`]), reports a rejection (one `tracing`
+    /// event, target `cors`, level debug, with the kind, the reason code and the escaped
+    /// values), and detaches the decision from the request.
+    ///
+    /// `own` converts each value echoed from the request ([`Value::Origin`],
+    /// [`Value::RequestMethod`], [`Value::RequestHeaders`]) into the adapter's header
+    /// value type; a `None` from it drops that header. Adapters call this once per
+    /// request.
+    ///
+    /// ```
+    /// use cors_core::{Action, CorsRequest, Policy, Status, Value};
+    /// let policy = Policy::from_toml_str(r#"allow_origins = ["https://a.example"]"#)?;
+    /// let mut req = CorsRequest::new(b"OPTIONS");
+    /// req.push_origin(b"https://a.example");
+    /// req.push_request_method(b"PUT"); // not allowed
+    /// let pending = policy.decide(&req, |v: Value<'_>| Some(v.as_bytes().to_vec()));
+    /// assert_eq!(pending.action(), Action::Respond { status: Status::FORBIDDEN });
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    pub fn decide<'a, V>(
+        &'a self,
+        req: &crate::CorsRequest<'a>,
+        own: impl FnMut(Value<'a>) -> Option<V>,
+    ) -> Pending<V> {
+        let decision = self.evaluate(req);
+        crate::event::rejected(req, &decision);
+        Pending::new(self, &decision, own)
+    }
+}
+
+impl<V> Pending<V> {
+    /// Detaches `decision` (made by `policy`).
+    pub(crate) fn new<'a>(
+        policy: &Policy,
+        decision: &Decision<'a>,
+        mut own: impl FnMut(Value<'a>) -> Option<V>,
+    ) -> Self {
+        let mut pending = Self {
+            action: decision.action(),
+            from_policy: 0,
+            from_request: 0,
+            echoed: [const { None }; INLINE],
+            spilled: Vec::new(),
+            clears: decision.clears(),
+            vary: decision.vary(),
+        };
+        let mut inline = 0;
+        for h in decision.headers() {
+            let (h, value) = (h.name, h.value);
+            if let Value::Policy(v) = value
+                && policy.value(h).is_some_and(|p| std::ptr::eq(p, v))
+            {
+                pending.from_policy |= 1 << h as u8;
+                continue;
+            }
+            let Some(value) = own(value) else {
+                continue;
+            };
+            pending.from_request |= 1 << h as u8;
+            match pending.echoed.get_mut(inline) {
+                Some(slot) => {
+                    *slot = Some((h, value));
+                    inline += 1;
+                }
+                None => pending.spilled.push((h, value)),
+            }
+        }
+        pending
+    }
+
+    /// What the adapter does: forward the request to the handler and write this onto its
+    /// response, or answer now with a response of that status (and an empty body) and
+    /// write this onto it.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+
+    /// How many CORS headers it writes (at most: a policy value the adapter has no
+    /// conversion for is skipped).
+    pub fn len(&self) -> usize {
+        self.from_policy.count_ones() as usize
+            + self.echoed.iter().flatten().count()
+            + self.spilled.len()
+    }
+
+    /// Whether it writes no CORS header (it may still add `Vary`).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes the decision onto a response's headers: the handler's response when the
+    /// action is [`Action::Forward`], the adapter's empty answer when it is
+    /// [`Action::Respond`].
+    ///
+    /// In order: if the response has an `Access-Control-*` header (or, on an answer, a
+    /// `Vary`), the headers the decision clears are removed (and an answer's `Vary`);
+    /// then the decision's headers are appended in the decision's order; then `Vary`:
+    /// an answer gets the decision's items, a forwarded response one more line with the
+    /// items its own `Vary` lacks (none under `Vary: *`).
+    pub fn write_to<H: ResponseHeaders<Value = V>>(self, out: &mut H) {
+        let answer = matches!(self.action, Action::Respond { .. });
+        let clears = self.clears;
+        let stale = !clears.is_empty()
+            && out.any_name(|n| {
+                CorsHeader::is_access_control_name(n) || (answer && n.eq_ignore_ascii_case("vary"))
+            });
+        if stale {
+            for &h in clears {
+                out.remove(h);
+            }
+            if answer {
+                out.remove_vary();
+            }
+        }
+        let vary = self.vary;
+        if answer {
+            // One more for the `Content-Length` the server adds to an answer.
+            out.reserve(self.len() + 2);
+        }
+        self.write_headers(out);
+        let line = if answer {
+            Some(vary.as_str()).filter(|v| !v.is_empty())
+        } else {
+            vary.append_to(out.vary())
+        };
+        if let Some(line) = line {
+            out.append_vary(line);
+        }
+    }
+
+    /// Appends the headers in the decision's order.
+    fn write_headers<H: ResponseHeaders<Value = V>>(self, out: &mut H) {
+        let Self {
+            from_policy,
+            from_request,
+            mut echoed,
+            spilled,
+            ..
+        } = self;
+        // The echoed values are in the decision's order: inline ones first, then spilled.
+        let mut next = 0;
+        let mut spilled = spilled.into_iter().peekable();
+        let mut bits = from_policy | from_request;
+        while bits != 0 {
+            let bit = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let Some(&h) = CorsHeader::ALL.get(bit) else {
+                break;
+            };
+            if from_policy & (1 << bit) != 0
+                && let Some(v) = out.policy_value(h)
+            {
+                out.append(h, v);
+            }
+            if from_request & (1 << bit) == 0 {
+                continue;
+            }
+            while let Some((name, v)) = echoed
+                .get_mut(next)
+                .and_then(|slot| slot.take_if(|(name, _)| *name == h))
+            {
+                out.append(name, v);
+                next += 1;
+            }
+            if next == INLINE {
+                while let Some((name, v)) = spilled.next_if(|(name, _)| *name == h) {
+                    out.append(name, v);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CorsRequest;
+
+    /// Header lines, lower-case names.
+    struct Lines<'p> {
+        lines: Vec<(String, Vec<u8>)>,
+        policy: &'p Policy,
+    }
+
+    impl ResponseHeaders for Lines<'_> {
+        type Value = Vec<u8>;
+        fn policy_value(&self, header: CorsHeader) -> Option<Vec<u8>> {
+            self.policy.value(header).map(|v| v.as_bytes().to_vec())
+        }
+        fn any_name(&self, mut pred: impl FnMut(&str) -> bool) -> bool {
+            self.lines.iter().any(|(n, _)| pred(n))
+        }
+        fn remove(&mut self, header: CorsHeader) {
+            self.lines.retain(|(n, _)| n != header.as_str());
+        }
+        fn append(&mut self, header: CorsHeader, value: Vec<u8>) {
+            self.lines.push((header.as_str().into(), value));
+        }
+        fn vary(&self) -> impl Iterator<Item = &[u8]> {
+            self.lines
+                .iter()
+                .filter(|(n, _)| n == "vary")
+                .map(|(_, v)| &v[..])
+        }
+        fn remove_vary(&mut self) {
+            self.lines.retain(|(n, _)| n != "vary");
+        }
+        fn append_vary(&mut self, value: &'static str) {
+            self.lines.push(("vary".into(), value.into()));
+        }
+    }
+
+    fn written(policy: &Policy, req: &CorsRequest<'_>) -> Vec<(String, Vec<u8>)> {
+        let pending = policy.decide(req, |v| Some(v.as_bytes().to_vec()));
+        assert_eq!(pending.len(), policy.evaluate(req).headers().len());
+        let mut out = Lines {
+            lines: Vec::new(),
+            policy,
+        };
+        pending.write_to(&mut out);
+        out.lines.retain(|(n, _)| n != "vary");
+        out.lines
+    }
+
+    #[test]
+    fn writes_exactly_the_decisions_headers_in_order() {
+        let policies = [
+            "allow_origins = [\"https://a.example\"]\nallow_headers = [\"*\"]\nallow_credentials = true\nmax_age = 5\nallow_private_network = true\nallow_methods = [\"*\"]",
+            "allow_origins = [\"*\"]\nallow_methods = [\"PATCH\"]\nallow_headers = [\"x-a\"]\nexpose_headers = [\"x-e\"]\nmax_age = 5",
+        ];
+        for text in policies {
+            let policy = Policy::from_toml_str(text).unwrap();
+            let mut preflight = CorsRequest::new(b"OPTIONS");
+            preflight.push_origin(b"https://a.example");
+            preflight.push_request_method(b"PATCH");
+            preflight.push_private_network(b"true");
+            for line in ["x-a", "", "x-a", "x-a"] {
+                preflight.push_request_headers(line.as_bytes());
+            }
+            let mut actual = CorsRequest::new(b"GET");
+            actual.push_origin(b"https://a.example");
+            for req in [&preflight, &actual] {
+                let d = policy.evaluate(req);
+                let expected: Vec<_> = d
+                    .headers()
+                    .map(|h| (h.name.as_str().to_owned(), h.value.as_bytes().to_vec()))
+                    .collect();
+                assert!(!expected.is_empty());
+                assert_eq!(written(&policy, req), expected, "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_answer_replaces_stale_cors_headers_and_vary() {
+        let policy = Policy::from_toml_str("allow_origins = [\"https://a.example\"]").unwrap();
+        let mut req = CorsRequest::new(b"OPTIONS");
+        req.push_origin(b"https://a.example");
+        req.push_request_method(b"GET");
+        let pending = policy.decide(&req, |v| Some(v.as_bytes().to_vec()));
+        let mut out = Lines {
+            lines: vec![
+                ("access-control-max-age".into(), b"9".to_vec()),
+                ("vary".into(), b"cookie".to_vec()),
+                ("x-kept".into(), b"1".to_vec()),
+            ],
+            policy: &policy,
+        };
+        pending.write_to(&mut out);
+        let names: Vec<_> = out.lines.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "x-kept",
+                "access-control-allow-origin",
+                "access-control-allow-methods",
+                "vary"
+            ]
+        );
+        assert_eq!(
+            out.lines[3].1,
+            b"origin, access-control-request-method, access-control-request-headers"
+        );
+    }
+}
