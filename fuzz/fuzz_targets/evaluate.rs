@@ -1,10 +1,41 @@
 //! Whole `Policy::evaluate` on arbitrary requests: never panics; an allowed origin is
 //! always a configured origin or matches a configured pattern; a rejected preflight never
-//! carries Access-Control-Allow-*; allowed responses echo only what was asked; a
-//! `Detached` decision writes exactly the decision's headers, in order.
+//! carries Access-Control-Allow-*; a refused request gets no CORS header; a `Pending`
+//! decision writes exactly the decision's headers, in order, and its `Vary`.
 #![no_main]
 
-use cors_core::{Action, CorsHeader, CorsRequest, Detached, Policy, RequestKind};
+use cors_core::{Action, CorsHeader, CorsRequest, Policy, RequestKind, ResponseHeaders, Status};
+
+/// A response's header lines: a CORS header (`Some`) or `Vary` (`None`).
+struct Lines<'p> {
+    lines: Vec<(Option<CorsHeader>, Vec<u8>)>,
+    policy: &'p Policy,
+}
+
+impl ResponseHeaders for Lines<'_> {
+    type Value = Vec<u8>;
+    fn policy_value(&self, header: CorsHeader) -> Option<Vec<u8>> {
+        self.policy.value(header).map(|v| v.as_bytes().to_vec())
+    }
+    fn any_name(&self, mut pred: impl FnMut(&str) -> bool) -> bool {
+        self.lines.iter().any(|(n, _)| pred(n.map_or("vary", CorsHeader::as_str)))
+    }
+    fn remove(&mut self, header: CorsHeader) {
+        self.lines.retain(|(n, _)| *n != Some(header));
+    }
+    fn append(&mut self, header: CorsHeader, value: Vec<u8>) {
+        self.lines.push((Some(header), value));
+    }
+    fn vary(&self) -> impl Iterator<Item = &[u8]> {
+        self.lines.iter().filter(|(n, _)| n.is_none()).map(|(_, v)| &v[..])
+    }
+    fn remove_vary(&mut self) {
+        self.lines.retain(|(n, _)| n.is_some());
+    }
+    fn append_vary(&mut self, value: &'static str) {
+        self.lines.push((None, value.into()));
+    }
+}
 use libfuzzer_sys::fuzz_target;
 
 const EXACT: [&str; 3] = ["https://app.example.com", "http://localhost:8080", "http://[::1]:3000"];
@@ -68,7 +99,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(d.is_allowed());
     }
     if d.kind() == RequestKind::Preflight && !d.is_allowed() {
-        assert_eq!(d.action(), Action::Respond { status: 403 });
+        assert_eq!(d.action(), Action::Respond { status: Status::FORBIDDEN });
         assert_eq!(d.headers().len(), 0);
     }
     if !d.is_allowed() {
@@ -77,12 +108,14 @@ fuzz_target!(|data: &[u8]| {
     let expected: Vec<(CorsHeader, Vec<u8>)> =
         d.headers().map(|h| (h.name, h.value.as_bytes().to_vec())).collect();
     assert_eq!(d.headers().len(), expected.len());
-    let detached = Detached::new(policy, &d, |_, v| Some(v.as_bytes().to_vec()));
-    assert_eq!(detached.len(), expected.len());
-    let mut written = Vec::new();
-    detached.write(
-        |h| policy.value(h).map(|v| v.as_bytes().to_vec()),
-        |h, v| written.push((h, v)),
-    );
+    let pending = policy.decide(&req, |v| Some(v.as_bytes().to_vec()));
+    assert_eq!(pending.len(), expected.len());
+    let mut out = Lines { lines: Vec::new(), policy };
+    pending.write_to(&mut out);
+    let vary: Vec<Vec<u8>> = out.vary().map(<[u8]>::to_vec).collect();
+    let written: Vec<(CorsHeader, Vec<u8>)> =
+        out.lines.into_iter().filter_map(|(n, v)| Some((n?, v))).collect();
     assert_eq!(written, expected);
+    let want_vary = d.vary().as_str();
+    assert_eq!(vary, (!want_vary.is_empty()).then(|| want_vary.as_bytes().to_vec()).into_iter().collect::<Vec<_>>());
 });
