@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Instructions per request (valgrind callgrind, repeatable where criterion is noisy) for
 # every framework fixture: Ir(N requests) - Ir(0 requests), divided by N. Prints markdown.
-# Usage: benches/callgrind.sh [N]   (builds target/release/profile first)
+# The ratio (ours - bare) / (native - bare) is n/a when native - bare is below 5 % of bare
+# (a ratio over a near-zero difference says nothing).
+# Usage: benches/callgrind.sh [N]   (builds the release `profile` binary first; honours
+# CARGO_TARGET_DIR). `python3 benches/report.py --frameworks` tables a saved output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2000}
 cargo build --release -q -p cors-benches --bin profile
+profile="${CARGO_TARGET_DIR:-target}/release/profile"
 ir() {
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/profile "$@" 2>&1 \
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$profile" "$@" 2>&1 \
         | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 echo "| group | bare | ours | native | ours − bare | native − bare | ratio |"
@@ -21,7 +25,8 @@ for f in axum actix rocket warp; do
             per[$v]=$(( (full - zero) / n ))
         done
         do=$(( per[ours] - per[bare] )); dn=$(( per[native] - per[bare] ))
-        ratio=$(awk -v a="$do" -v b="$dn" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+        ratio=$(awk -v a="$do" -v b="$dn" -v z="${per[bare]}" \
+            'BEGIN { if (b > 0 && b >= 0.05 * z) printf "%.2f", a / b; else print "n/a (native − bare < 5 % of bare)" }')
         echo "| \`$f-$k\` | ${per[bare]} | ${per[ours]} | ${per[native]} | $do | $dn | $ratio |"
     done
 done

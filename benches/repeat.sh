@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-3}
-dir=target/cors-bench-runs
+dir="${CARGO_TARGET_DIR:-target}/cors-bench-runs"
 rm -rf "$dir"
 mkdir -p "$dir"
 for i in $(seq 1 "$n"); do

@@ -7,14 +7,30 @@ core cases, the framework groups with the CORS overheads and the ratio
 
 Each time is criterion's point estimate, the middle number of its `time: [lo est hi]`
 line: the slope of the linear regression when criterion sampled linearly, otherwise the
-mean. Usage: python3 benches/report.py [TARGET_DIR]   (default: target)
+mean. Usage: python3 benches/report.py [TARGET_DIR]   (default: $CARGO_TARGET_DIR, else
+target)
 
 Repeated runs (`benches/repeat.sh`): `--save FILE [TARGET_DIR]` stores the last run's
 framework estimates as JSON; `--median FILE...` prints the framework table from the
 median of each bench over those runs, with each run's ratio beside it.
+
+The ratio is printed as n/a when native - bare is below 5 % of bare: the native crate
+then costs about nothing over the bare app, and a ratio over that near-zero difference
+says nothing (the target is then read as "ours - bare <= native - bare").
+
+Per-framework summary (BENCHMARKS.md's first tables): `--frameworks CALLGRIND_MD
+ALLOCS_MD` reads the saved outputs of `benches/callgrind.sh` and of the `allocs` binary
+and prints, for each framework, instructions and allocations per request (bare, ours,
+native, ours - bare) for the simple request and the preflight, the cells copied as
+those tools printed them:
+
+    benches/callgrind.sh 2000 >target/callgrind.md
+    cargo run --release -p cors-benches --bin allocs >target/allocs.md
+    python3 benches/report.py --frameworks target/callgrind.md target/allocs.md
 """
 
 import json
+import os
 import statistics
 import sys
 from pathlib import Path
@@ -38,6 +54,12 @@ NATIVE = {
     "warp": "`warp::cors()`",
 }
 KINDS = ["simple", "preflight"]
+# Below this share of bare, native - bare is treated as zero and no ratio is printed.
+NEAR_ZERO = 0.05
+
+
+def default_root():
+    return Path(os.environ.get("CARGO_TARGET_DIR") or "target")
 
 
 def estimate(root, group, function):
@@ -63,10 +85,10 @@ def fmt(ns):
 def ratio_of(bare, ours, native):
     """The ratio as text and whether it meets the target."""
     d_ours, d_native = ours - bare, native - bare
-    if d_native > 0:
+    if d_native >= NEAR_ZERO * bare and d_native > 0:
         ratio = d_ours / d_native
         return f"{ratio:.2f}", ratio <= 0.5
-    return "n/a (native ≤ bare)", d_ours <= d_native
+    return "n/a (native − bare < 5 % of bare)", d_ours <= d_native
 
 
 def framework_estimates(root):
@@ -117,14 +139,58 @@ def median_table(files):
     return 0
 
 
+def table_rows(path):
+    """`group -> [cells]` for every row of a markdown table whose first cell is `group`."""
+    rows = {}
+    for line in Path(path).read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 5 and cells[0].startswith("`") and cells[0].endswith("`"):
+            rows.setdefault(cells[0].strip("`"), cells[1:])
+    return rows
+
+
+def frameworks_table(callgrind_md, allocs_md):
+    ir, allocs = table_rows(callgrind_md), table_rows(allocs_md)
+    out = []
+    missing = []
+    for f in FRAMEWORKS:
+        out.append(f"**{f}** (native: {NATIVE[f]})")
+        out.append("")
+        out.append(
+            "| request | instructions: bare | ours | native | ours − bare "
+            "| allocations: bare | ours | native | ours − bare |"
+        )
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for k in KINDS:
+            g = f"{f}-{k}"
+            a, b = ir.get(g), allocs.get(g)
+            if a is None or b is None:
+                missing.append(g)
+            # bare, ours, native, ours − bare: the first four cells in both tables.
+            a = (a or ["—"] * 4)[:4]
+            b = (b or ["—"] * 4)[:4]
+            out.append(f"| {k} | " + " | ".join(a + b) + " |")
+        out.append("")
+    print("\n".join(out).rstrip())
+    if missing:
+        print(f"missing rows: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--frameworks":
+        if len(sys.argv) != 4:
+            print("usage: report.py --frameworks CALLGRIND_MD ALLOCS_MD", file=sys.stderr)
+            return 2
+        return frameworks_table(sys.argv[2], sys.argv[3])
     if len(sys.argv) > 1 and sys.argv[1] == "--save":
-        root = Path(sys.argv[3] if len(sys.argv) > 3 else "target")
+        root = Path(sys.argv[3]) if len(sys.argv) > 3 else default_root()
         Path(sys.argv[2]).write_text(json.dumps(framework_estimates(root), indent=1))
         return 0
     if len(sys.argv) > 1 and sys.argv[1] == "--median":
         return median_table(sys.argv[2:])
-    root = Path(sys.argv[1] if len(sys.argv) > 1 else "target")
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else default_root()
     missed = []
     out = []
 

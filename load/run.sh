@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load run: wrk on loopback against `serve` for each framework, with and without CORS,
 # with a mix of allowed simple GETs, allowed preflights and rejected-origin GETs
-# (load/mix.lua). Prints a markdown table: req/s, p99 latency, errors, VmRSS before and
-# after the run. Not part of `cargo test`.
+# (load/mix.lua). Prints a markdown table: req/s, p50 and p99 latency, requests, errors,
+# the --no-cors runs' expected 404/405s, and the server's VmRSS at start, after the
+# warm-up and after the run. Not part of `cargo test`.
 #
 #   load/run.sh                      # all frameworks, -t2 -c32 -d10s, 3 s warm-up
 #   FRAMEWORKS="axum warp" DURATION=5s CONNECTIONS=64 THREADS=2 WARMUP=2s load/run.sh
@@ -26,7 +27,7 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 cargo build --release -p cors-examples --bin serve >&2
-SERVE=target/release/serve
+SERVE="${CARGO_TARGET_DIR:-target}/release/serve"
 
 WORK=$(mktemp -d)
 SERVER_PID=""

@@ -6,7 +6,11 @@
 //! statics); then [`N`] requests are built, and sending them (the only thing measured,
 //! as in the benchmarks) is counted and divided by `N`. The runtimes are current-thread,
 //! so every allocation of a request happens on this thread. Prints markdown tables and
-//! the allocation targets; exits non-zero when a target is missed.
+//! the allocation targets, naming every missed one.
+//!
+//! Exits 0 when the measurement ran, targets missed or not (a miss is a result to read,
+//! not a failure to reproduce it). With `--strict`, exits 1 when a target is missed; a
+//! bad argument exits 2.
 #![forbid(unsafe_code)]
 
 use std::fmt::Write as _;
@@ -63,7 +67,25 @@ fn fmt(x: f64) -> String {
     }
 }
 
+const USAGE: &str = "usage: allocs [--strict]\n  \
+    --strict  exit 1 when an allocation target is missed (default: print the misses, exit 0)";
+
 fn main() -> ExitCode {
+    let mut strict = false;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--strict" => strict = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            _ => {
+                eprintln!("allocs: unknown argument {arg:?}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+
     let mut out = String::new();
     let mut missed = Vec::new();
 
@@ -148,21 +170,27 @@ fn main() -> ExitCode {
         }
     }
 
-    out.push_str("\nAllocation targets: ");
+    out.push_str(
+        "\nAllocation targets (0 in every core case; over bare: axum 0, warp 0, actix ≤ 1, \
+         rocket ≤ 2): ",
+    );
     if missed.is_empty() {
-        out.push_str(
-            "all met (0 in every core case; over bare: axum 0, warp 0, actix ≤ 1, rocket ≤ 2).\n",
-        );
+        out.push_str("all met.\n");
     } else {
-        out.push_str("MISSED:\n");
+        let _ = writeln!(
+            out,
+            "{} missed{}:",
+            missed.len(),
+            if strict { " (--strict: exit 1)" } else { "" }
+        );
         for m in &missed {
             let _ = writeln!(out, "- {m}");
         }
     }
     print!("{out}");
-    if missed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    if strict && !missed.is_empty() {
         ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
