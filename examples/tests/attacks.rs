@@ -7,17 +7,15 @@
 //! sees it (documented in cors-rocket). There, a request with such a line must get
 //! exactly the answer of the same request without that line.
 
-mod support {
-    pub mod server;
-}
-
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cors_examples::{TestRequest, TestResponse, raw_http};
-use support::server::{self, FRAMEWORKS, Server, TempDir, free_port};
+use cors_testkit::serve::{self as server, FRAMEWORKS, Server, TempDir, free_port};
+
+const SERVE: &str = env!("CARGO_BIN_EXE_serve");
 
 /// Specific origins, credentials.
 const CREDENTIALED: &str = r#"
@@ -115,7 +113,7 @@ fn start_all(policy: &str) -> Vec<Server> {
     std::thread::scope(|s| {
         let handles: Vec<_> = FRAMEWORKS
             .iter()
-            .map(|fw| s.spawn(move || server::start(fw, policy)))
+            .map(|fw| s.spawn(move || server::start(SERVE, fw, policy)))
             .collect();
         handles
             .into_iter()
@@ -424,7 +422,7 @@ fn serve_refuses(fw: &str, policy: &str) -> Result<(), String> {
     let path = dir.path().join("policy.toml");
     std::fs::write(&path, policy).map_err(|e| e.to_string())?;
     let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_serve"))
+    let mut child = Command::new(SERVE)
         .args(["--framework", fw, "--listen", &format!("127.0.0.1:{port}")])
         .arg("--policy")
         .arg(&path)

@@ -8,15 +8,13 @@
 //! them (documented in cors-rocket): there, a request with such a line must get the CORS
 //! answer of the same request without it.
 
-mod support {
-    pub mod server;
-}
-
 use std::time::{Duration, Instant};
 
 use cors_examples::raw_http::{self, Connection};
 use cors_examples::{TestRequest, TestResponse};
-use support::server::{self, Server};
+use cors_testkit::serve::{self as server, Server};
+
+const SERVE: &str = env!("CARGO_BIN_EXE_serve");
 
 const POLICY: &str = r#"
 allow_origins = ["https://app.example.com", "https://*.example.org", "http://localhost:*"]
@@ -461,7 +459,7 @@ fn distinct_origins_burst(server: &Server, tag: &str, n: usize) -> Result<(), St
 }
 
 fn run(framework: &'static str) {
-    let server = server::start(framework, POLICY);
+    let server = server::start(SERVE, framework, POLICY);
     let normal = request("GET", "/", vec![("Origin", ALLOWED.to_vec())]);
     let mut failures = Vec::new();
 

@@ -1,43 +1,31 @@
-//! Requests in process through an `http` 1.x tower service, and the checks whose
-//! assertions are the same for every adapter whose app is one (cors-axum's `Router`,
-//! cors-warp's `warp::service`). Included with `#[path]` beside `cases.rs`, which the
-//! including test crate declares as `mod cases`.
+//! The checks whose assertions are the same for every adapter whose app is a tower
+//! service (cors-axum's `Router`, cors-warp's `warp::service`). Each takes the app, built
+//! from a policy, with the `serve` example's routes plus:
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /own-acao` | 200 with its own `Access-Control-Allow-Origin: *`, `…-Allow-Credentials: false`, `…-Expose-Headers: x-secret` |
+//! | `GET /vary-origin` | 200 with its own `Vary: Accept, Origin` |
+//! | `GET /vary-star` | 200 with its own `Vary: *` |
+//! | `OPTIONS /own-options` | 200 `own options`, counting its calls |
 
 use std::fmt::Debug;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use ::tower::Service;
 use cors_core::Policy;
-use http::{HeaderValue, Request, Response};
-use http_body_util::BodyExt;
-use tower::{Service, ServiceExt};
+use http::{Request, Response};
 
-use crate::cases;
+use crate::cases::{self, Sent, basic};
+use crate::{TestRequest, TestResponse, h};
 
-/// What came back: status, header lines in order (names lower-case) and body.
-pub struct Answered {
-    pub status: u16,
-    pub lines: Vec<(String, Vec<u8>)>,
-    pub body: Vec<u8>,
-}
-
-impl Answered {
-    /// Every value of the header `name`, in order.
-    pub fn all(&self, name: &str) -> Vec<&[u8]> {
-        self.lines
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_slice())
-            .collect()
-    }
-}
-
-/// Sends one request with these header lines (repeated names kept) through `svc`.
-pub async fn send<S, B, RB>(
+/// One request through `svc` ([`send`](super::send): a failure to send panics).
+async fn call<S, B, RB>(
     svc: S,
     method: &str,
     path: &str,
     headers: &[(String, Vec<u8>)],
-) -> Answered
+) -> TestResponse
 where
     S: Service<Request<B>, Response = Response<RB>>,
     S::Error: Debug,
@@ -45,37 +33,12 @@ where
     RB: http_body::Body,
     RB::Error: Debug,
 {
-    let mut req = Request::builder().method(method).uri(path);
-    for (name, value) in headers {
-        req = req.header(name.as_str(), HeaderValue::from_bytes(value).unwrap());
-    }
-    let res = svc.oneshot(req.body(B::default()).unwrap()).await.unwrap();
-    let status = res.status().as_u16();
-    let lines = res
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
-        .collect();
-    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Answered {
-        status,
-        lines,
-        body,
-    }
+    super::send(svc, &TestRequest::new(method, path, headers)).await
 }
 
-/// One header line.
-pub fn h(name: &str, value: &str) -> (String, Vec<u8>) {
-    (name.to_owned(), value.as_bytes().to_vec())
-}
-
-/// The shared suite's `basic` policy.
-pub fn basic() -> Policy {
-    cases::load().built_policies().remove("basic").unwrap()
-}
-
-/// Every case of `cases.toml` through `app(policy)`; answers have no body and no
-/// Content-Type.
+/// Every case of the shared suite through `app(policy)`, checked by
+/// [`Suite::run_every_case_async`](crate::cases::Suite::run_every_case_async): none may
+/// be skipped, and answers have no body and no Content-Type.
 pub async fn every_shared_case_passes<S, B, RB>(app: impl Fn(Policy) -> S)
 where
     S: Service<Request<B>, Response = Response<RB>>,
@@ -84,40 +47,16 @@ where
     RB: http_body::Body,
     RB::Error: Debug,
 {
-    let suite = cases::load();
-    let policies = suite.built_policies();
-    assert!(
-        suite.cases.len() >= 40,
-        "the suite shrank to {}",
-        suite.cases.len()
-    );
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for case in &suite.cases {
-        let app = app(policies[&case.policy].clone());
-        let r = send(app, &case.method, &case.path, &case.header_lines()).await;
-        if let Err(e) = case.check_response(r.status, &r.lines) {
-            failures.push(e);
-        }
-        if case.expect.status.is_some() {
-            // Answered by the adapter: empty body, no Content-Type.
-            if !r.body.is_empty() || !r.all("content-type").is_empty() {
-                failures.push(format!(
-                    "{}: answer has a body or a Content-Type",
-                    case.name
-                ));
-            }
-        }
-        checked += 1;
-    }
-    assert_eq!(checked, suite.cases.len());
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases fail:\n{}",
-        failures.len(),
-        checked,
-        failures.join("\n")
-    );
+    cases::load()
+        .run_every_case_async(
+            "in process",
+            &[],
+            async |policy, case| match super::try_send(app(policy.clone()), &case.request()).await {
+                Ok(res) => Sent::Answer(res),
+                Err(e) => Sent::Failed(e),
+            },
+        )
+        .await;
 }
 
 /// The handler's `Vary` (routes `/vary`, `/vary-origin`, `/vary-star`) is kept and ours
@@ -131,21 +70,21 @@ where
     RB::Error: Debug,
 {
     let origin = [h("origin", "https://app.example.com")];
-    let r = send(app(basic()), "GET", "/vary", &origin).await;
+    let r = call(app(basic()), "GET", "/vary", &origin).await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.all("vary"), [&b"accept-encoding"[..], b"origin"]);
+    assert_eq!(r.values("vary"), [&b"accept-encoding"[..], b"origin"]);
 
     // Items the handler already names (in any case) are not repeated.
-    let r = send(app(basic()), "GET", "/vary-origin", &origin).await;
-    assert_eq!(r.all("vary"), [&b"Accept, Origin"[..]]);
+    let r = call(app(basic()), "GET", "/vary-origin", &origin).await;
+    assert_eq!(r.values("vary"), [&b"Accept, Origin"[..]]);
 
     // `Vary: *` is left alone.
-    let r = send(app(basic()), "GET", "/vary-star", &origin).await;
-    assert_eq!(r.all("vary"), [&b"*"[..]]);
+    let r = call(app(basic()), "GET", "/vary-star", &origin).await;
+    assert_eq!(r.values("vary"), [&b"*"[..]]);
 
     // Requests without Origin get the same Vary.
-    let r = send(app(basic()), "GET", "/vary", &[]).await;
-    assert_eq!(r.all("vary"), [&b"accept-encoding"[..], b"origin"]);
+    let r = call(app(basic()), "GET", "/vary", &[]).await;
+    assert_eq!(r.values("vary"), [&b"accept-encoding"[..], b"origin"]);
 }
 
 /// The handler's own CORS headers (route `/own-acao`) never survive beside ours.
@@ -157,7 +96,7 @@ where
     RB: http_body::Body,
     RB::Error: Debug,
 {
-    let r = send(
+    let r = call(
         app(basic()),
         "GET",
         "/own-acao",
@@ -166,14 +105,17 @@ where
     .await;
     assert_eq!(r.status, 200);
     assert_eq!(
-        r.all("access-control-allow-origin"),
+        r.values("access-control-allow-origin"),
         [&b"https://app.example.com"[..]]
     );
-    assert_eq!(r.all("access-control-allow-credentials"), [&b"true"[..]]);
-    assert_eq!(r.all("access-control-expose-headers"), [&b"x-custom"[..]]);
+    assert_eq!(r.values("access-control-allow-credentials"), [&b"true"[..]]);
+    assert_eq!(
+        r.values("access-control-expose-headers"),
+        [&b"x-custom"[..]]
+    );
 
     // A refused origin never sees the handler's own ACAO either.
-    let r = send(
+    let r = call(
         app(basic()),
         "GET",
         "/own-acao",
@@ -181,9 +123,9 @@ where
     )
     .await;
     assert_eq!(r.status, 200);
-    assert!(r.all("access-control-allow-origin").is_empty());
-    assert!(r.all("access-control-allow-credentials").is_empty());
-    assert!(r.all("access-control-expose-headers").is_empty());
+    assert!(r.values("access-control-allow-origin").is_empty());
+    assert!(r.values("access-control-allow-credentials").is_empty());
+    assert!(r.values("access-control-expose-headers").is_empty());
 }
 
 /// Preflights to `/own-options`, whose handler counts its calls in `hits`, never reach
@@ -200,7 +142,7 @@ where
         h("origin", "https://app.example.com"),
         h("access-control-request-method", "PUT"),
     ];
-    let r = send(app.clone(), "OPTIONS", "/own-options", &preflight).await;
+    let r = call(app.clone(), "OPTIONS", "/own-options", &preflight).await;
     assert_eq!(r.status, 204);
     assert_eq!(hits.load(Ordering::SeqCst), 0);
 
@@ -209,12 +151,12 @@ where
         h("origin", "https://evil.example.com"),
         h("access-control-request-method", "PUT"),
     ];
-    let r = send(app.clone(), "OPTIONS", "/own-options", &refused).await;
+    let r = call(app.clone(), "OPTIONS", "/own-options", &refused).await;
     assert_eq!(r.status, 403);
     assert_eq!(hits.load(Ordering::SeqCst), 0);
 
     // An OPTIONS that is not a preflight does.
-    let r = send(
+    let r = call(
         app,
         "OPTIONS",
         "/own-options",
@@ -240,7 +182,7 @@ where
         ("https://app.example.com", 204),
         ("https://evil.example.com", 403),
     ] {
-        let r = send(
+        let r = call(
             app(basic()),
             "OPTIONS",
             "/echo",
@@ -251,11 +193,11 @@ where
         )
         .await;
         assert_eq!(r.status, status);
-        assert!(r.all("content-type").is_empty(), "{:?}", r.lines);
-        assert!(r.all("content-length").iter().all(|v| *v == b"0"));
+        assert!(r.values("content-type").is_empty(), "{:?}", r.headers);
+        assert!(r.values("content-length").iter().all(|v| *v == b"0"));
         assert!(r.body.is_empty());
         assert_eq!(
-            r.all("vary"),
+            r.values("vary"),
             [&b"origin, access-control-request-method, access-control-request-headers"[..]]
         );
     }
@@ -294,7 +236,7 @@ where
     ];
     for headers in &weird {
         for method in ["GET", "OPTIONS", "PROPFIND"] {
-            let r = send(app(basic()), method, "/echo", headers).await;
+            let r = call(app(basic()), method, "/echo", headers).await;
             assert!(r.status < 600);
         }
     }
