@@ -84,7 +84,7 @@ async fn send(
     headers: &[(String, Vec<u8>)],
 ) -> TestResponse {
     let req = TestRequest::new(method, path, headers);
-    cors_testkit::tower::send::<_, Body, _>(app, &req).await
+    cors_testkit::tower::send::<_, Body>(app, &req).await
 }
 
 #[tokio::test]
@@ -162,32 +162,32 @@ async fn the_layer_wraps_any_tower_http_service() {
 
 #[tokio::test]
 async fn every_shared_case_passes() {
-    checks::every_shared_case_passes::<_, Body, _>(app).await;
+    checks::every_shared_case_passes::<_, Body>(app).await;
 }
 
 #[tokio::test]
 async fn the_handlers_vary_is_kept_and_ours_appended() {
-    checks::the_handlers_vary_is_kept_and_ours_appended::<_, Body, _>(app).await;
+    checks::the_handlers_vary_is_kept_and_ours_appended::<_, Body>(app).await;
 }
 
 #[tokio::test]
 async fn the_handlers_own_cors_headers_are_replaced() {
-    checks::the_handlers_own_cors_headers_are_replaced::<_, Body, _>(app).await;
+    checks::the_handlers_own_cors_headers_are_replaced::<_, Body>(app).await;
 }
 
 #[tokio::test]
 async fn an_allowed_preflight_never_reaches_the_handler() {
     let hits = Arc::new(AtomicUsize::new(0));
     let app = routes(hits.clone()).layer(CorsLayer::new(basic()));
-    checks::an_allowed_preflight_never_reaches_the_handler::<_, Body, _>(app, &hits).await;
+    checks::an_allowed_preflight_never_reaches_the_handler::<_, Body>(app, &hits).await;
 }
 
 #[tokio::test]
 async fn preflight_answers_have_no_content_type_and_no_body() {
-    checks::preflight_answers_have_no_content_type_and_no_body::<_, Body, _>(app).await;
+    checks::preflight_answers_have_no_content_type_and_no_body::<_, Body>(app).await;
 }
 
 #[tokio::test]
 async fn hostile_requests_never_panic() {
-    checks::hostile_requests_never_panic::<_, Body, _>(app).await;
+    checks::hostile_requests_never_panic::<_, Body>(app).await;
 }

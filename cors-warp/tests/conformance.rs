@@ -114,7 +114,7 @@ where
     R: Reply,
 {
     let req = TestRequest::new(method, path, headers);
-    cors_testkit::tower::send::<_, String, _>(warp::service(filter), &req).await
+    cors_testkit::tower::send::<_, String>(warp::service(filter), &req).await
 }
 
 #[tokio::test]
@@ -200,12 +200,12 @@ async fn works_with_warp_test() {
 
 #[tokio::test]
 async fn every_shared_case_passes() {
-    checks::every_shared_case_passes::<_, String, _>(|policy| warp::service(app(policy))).await;
+    checks::every_shared_case_passes::<_, String>(|policy| warp::service(app(policy))).await;
 }
 
 #[tokio::test]
 async fn the_handlers_vary_is_kept_and_ours_appended() {
-    checks::the_handlers_vary_is_kept_and_ours_appended::<_, String, _>(|policy| {
+    checks::the_handlers_vary_is_kept_and_ours_appended::<_, String>(|policy| {
         warp::service(app(policy))
     })
     .await;
@@ -213,7 +213,7 @@ async fn the_handlers_vary_is_kept_and_ours_appended() {
 
 #[tokio::test]
 async fn the_handlers_own_cors_headers_are_replaced() {
-    checks::the_handlers_own_cors_headers_are_replaced::<_, String, _>(|policy| {
+    checks::the_handlers_own_cors_headers_are_replaced::<_, String>(|policy| {
         warp::service(app(policy))
     })
     .await;
@@ -226,12 +226,12 @@ async fn an_allowed_preflight_never_reaches_the_handler() {
         basic(),
         routes(hits.clone()).recover(handle),
     ));
-    checks::an_allowed_preflight_never_reaches_the_handler::<_, String, _>(app, &hits).await;
+    checks::an_allowed_preflight_never_reaches_the_handler::<_, String>(app, &hits).await;
 }
 
 #[tokio::test]
 async fn preflight_answers_have_no_content_type_and_no_body() {
-    checks::preflight_answers_have_no_content_type_and_no_body::<_, String, _>(|policy| {
+    checks::preflight_answers_have_no_content_type_and_no_body::<_, String>(|policy| {
         warp::service(app(policy))
     })
     .await;
@@ -239,5 +239,5 @@ async fn preflight_answers_have_no_content_type_and_no_body() {
 
 #[tokio::test]
 async fn hostile_requests_never_panic() {
-    checks::hostile_requests_never_panic::<_, String, _>(|policy| warp::service(app(policy))).await;
+    checks::hostile_requests_never_panic::<_, String>(|policy| warp::service(app(policy))).await;
 }

@@ -120,5 +120,5 @@ pub fn run_with(
 /// name or value) or its answer cannot be read. Builds its own runtime: call it outside
 /// any async runtime.
 pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
-    cors_testkit::tower::send_blocking::<_, Body, _>(router(Some(policy.clone())), req)
+    cors_testkit::tower::send_blocking::<_, Body>(router(Some(policy.clone())), req)
 }

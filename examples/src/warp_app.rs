@@ -173,8 +173,5 @@ pub fn run_with(
 /// method, path, header name or value) or its answer cannot be read. Builds its own runtime: call it outside any
 /// async runtime.
 pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
-    cors_testkit::tower::send_blocking::<_, String, _>(
-        warp::service(with_cors(policy.clone())),
-        req,
-    )
+    cors_testkit::tower::send_blocking::<_, String>(warp::service(with_cors(policy.clone())), req)
 }

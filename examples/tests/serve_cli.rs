@@ -10,6 +10,21 @@ use cors_testkit::serve::{TempDir, free_port};
 
 const SERVE: &str = env!("CARGO_BIN_EXE_serve");
 
+/// Runs `serve --framework axum --listen 127.0.0.1:<port> --policy <policy>` to its end.
+fn serve_axum(port: u16, policy: &std::path::Path) -> std::process::Output {
+    Command::new(SERVE)
+        .args([
+            "--framework",
+            "axum",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--policy",
+        ])
+        .arg(policy)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn invalid_policy_exits_non_zero_before_binding_and_names_every_problem() {
     let dir = TempDir::new("cli");
@@ -22,17 +37,7 @@ fn invalid_policy_exits_non_zero_before_binding_and_names_every_problem() {
     // Hold the port: if serve tried to bind before validating, it would fail differently.
     let held = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = held.local_addr().unwrap().port();
-    let out = Command::new(SERVE)
-        .args([
-            "--framework",
-            "axum",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--policy",
-        ])
-        .arg(&policy)
-        .output()
-        .unwrap();
+    let out = serve_axum(port, &policy);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("allow_methodz"), "{stderr}");
@@ -42,17 +47,7 @@ fn invalid_policy_exits_non_zero_before_binding_and_names_every_problem() {
         "allow_origins = [\"https://example.com/\", \"null\"]\nmax_age = 100000\n",
     )
     .unwrap();
-    let out = Command::new(SERVE)
-        .args([
-            "--framework",
-            "axum",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--policy",
-        ])
-        .arg(&policy)
-        .output()
-        .unwrap();
+    let out = serve_axum(port, &policy);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("3 problems"), "{stderr}");

@@ -90,6 +90,77 @@ impl TestResponse {
             .filter(|i| !i.is_empty())
             .collect()
     }
+
+    /// The `access-control-*` lines, in order.
+    pub fn cors_headers(&self) -> Vec<(String, Vec<u8>)> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.starts_with("access-control-"))
+            .cloned()
+            .collect()
+    }
+
+    /// The status and every header line on one line, for failure messages (values
+    /// escaped, cut at 80 bytes).
+    pub fn describe(&self) -> String {
+        let mut out = format!("{}", self.status);
+        for (n, v) in &self.headers {
+            let v = if v.len() > 80 { &v[..80] } else { v };
+            out.push_str(&format!(" | {n}: {}", v.escape_ascii()));
+        }
+        out
+    }
+
+    /// `Ok` when the response has no `access-control-*` line; otherwise says which.
+    pub fn no_cors_headers(&self) -> Result<(), String> {
+        let names: Vec<String> = self.cors_headers().into_iter().map(|(n, _)| n).collect();
+        if names.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "CORS headers {names:?} present: {}",
+                self.describe()
+            ))
+        }
+    }
+
+    /// `Ok` when every one of `items` (lower-case) is among the [`vary_items`](Self::vary_items);
+    /// otherwise says which are missing.
+    pub fn has_vary(&self, items: &[&str]) -> Result<(), String> {
+        let have = self.vary_items();
+        let missing: Vec<_> = items.iter().filter(|i| !have.contains(**i)).collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("Vary lacks {missing:?}: {}", self.describe()))
+        }
+    }
+
+    /// `Ok` when the response has the same status, `access-control-*` lines (in order) and
+    /// `Vary` items as `reference`.
+    ///
+    /// ```
+    /// use cors_testkit::{TestResponse, h};
+    ///
+    /// let a = TestResponse { status: 200, headers: vec![h("vary", "Origin")], body: b"a".to_vec() };
+    /// let b = TestResponse { status: 200, headers: vec![h("vary", "origin")], body: b"b".to_vec() };
+    /// assert!(a.same_cors_answer(&b).is_ok());
+    /// let c = TestResponse { headers: vec![h("access-control-allow-origin", "*")], ..b };
+    /// assert!(a.same_cors_answer(&c).is_err());
+    /// ```
+    pub fn same_cors_answer(&self, reference: &TestResponse) -> Result<(), String> {
+        if self.status != reference.status
+            || self.cors_headers() != reference.cors_headers()
+            || self.vary_items() != reference.vary_items()
+        {
+            return Err(format!(
+                "differs from the reference answer: {} vs {}",
+                self.describe(),
+                reference.describe()
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// One header line.

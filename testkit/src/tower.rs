@@ -12,18 +12,36 @@ use http_body_util::BodyExt;
 
 use crate::{TestRequest, TestResponse};
 
+/// An `http` 1.x tower service the kit can send [`TestRequest`]s through, with request
+/// body `B`: any whose error and response body error can be printed.
+pub trait App<B>:
+    Service<Request<B>, Response = Response<Self::Body>, Error = Self::Failure>
+{
+    /// The response body.
+    type Body: http_body::Body<Error: Debug>;
+    /// The service's error.
+    type Failure: Debug;
+}
+
+impl<S, B, RB> App<B> for S
+where
+    S: Service<Request<B>, Response = Response<RB>>,
+    S::Error: Debug,
+    RB: http_body::Body<Error: Debug>,
+{
+    type Body = RB;
+    type Failure = S::Error;
+}
+
 /// Sends `req` through `svc`: header lines as given (repeated names kept); the answer's
 /// names lower-case, in order, and its whole body.
 ///
 /// Fails, saying why, when the request cannot be built (an invalid method, path, header
 /// name or value), the service fails, or the body cannot be read.
-pub async fn try_send<S, B, RB>(svc: S, req: &TestRequest) -> Result<TestResponse, String>
+pub async fn try_send<S, B>(svc: S, req: &TestRequest) -> Result<TestResponse, String>
 where
-    S: Service<Request<B>, Response = Response<RB>>,
-    S::Error: Debug,
+    S: App<B>,
     B: Default,
-    RB: http_body::Body,
-    RB::Error: Debug,
 {
     let request = build(req)?;
     let res = svc
@@ -51,13 +69,10 @@ where
 }
 
 /// [`try_send`], for tests: panics (a test failure) when it fails.
-pub async fn send<S, B, RB>(svc: S, req: &TestRequest) -> TestResponse
+pub async fn send<S, B>(svc: S, req: &TestRequest) -> TestResponse
 where
-    S: Service<Request<B>, Response = Response<RB>>,
-    S::Error: Debug,
+    S: App<B>,
     B: Default,
-    RB: http_body::Body,
-    RB::Error: Debug,
 {
     match try_send(svc, req).await {
         Ok(res) => res,
@@ -69,13 +84,10 @@ where
 ///
 /// Returns [`TestResponse::UNSENDABLE`] (status 0) when the request cannot be built or
 /// sent, its answer cannot be read, or the runtime cannot start.
-pub fn send_blocking<S, B, RB>(svc: S, req: &TestRequest) -> TestResponse
+pub fn send_blocking<S, B>(svc: S, req: &TestRequest) -> TestResponse
 where
-    S: Service<Request<B>, Response = Response<RB>>,
-    S::Error: Debug,
+    S: App<B>,
     B: Default,
-    RB: http_body::Body,
-    RB::Error: Debug,
 {
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
         .enable_all()

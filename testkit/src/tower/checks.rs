@@ -9,29 +9,20 @@
 //! | `GET /vary-star` | 200 with its own `Vary: *` |
 //! | `OPTIONS /own-options` | 200 `own options`, counting its calls |
 
-use std::fmt::Debug;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ::tower::Service;
 use cors_core::Policy;
-use http::{Request, Response};
+
+use super::App;
 
 use crate::cases::{self, Sent, basic};
 use crate::{TestRequest, TestResponse, h};
 
 /// One request through `svc` ([`send`](super::send): a failure to send panics).
-async fn call<S, B, RB>(
-    svc: S,
-    method: &str,
-    path: &str,
-    headers: &[(String, Vec<u8>)],
-) -> TestResponse
+async fn call<S, B>(svc: S, method: &str, path: &str, headers: &[(String, Vec<u8>)]) -> TestResponse
 where
-    S: Service<Request<B>, Response = Response<RB>>,
-    S::Error: Debug,
+    S: App<B>,
     B: Default,
-    RB: http_body::Body,
-    RB::Error: Debug,
 {
     super::send(svc, &TestRequest::new(method, path, headers)).await
 }
@@ -39,13 +30,10 @@ where
 /// Every case of the shared suite through `app(policy)`, checked by
 /// [`Suite::run_every_case_async`](crate::cases::Suite::run_every_case_async): none may
 /// be skipped, and answers have no body and no Content-Type.
-pub async fn every_shared_case_passes<S, B, RB>(app: impl Fn(Policy) -> S)
+pub async fn every_shared_case_passes<S, B>(app: impl Fn(Policy) -> S)
 where
-    S: Service<Request<B>, Response = Response<RB>>,
-    S::Error: Debug,
+    S: App<B>,
     B: Default,
-    RB: http_body::Body,
-    RB::Error: Debug,
 {
     cases::load()
         .run_every_case_async(
@@ -61,13 +49,10 @@ where
 
 /// The handler's `Vary` (routes `/vary`, `/vary-origin`, `/vary-star`) is kept and ours
 /// appended without repeats.
-pub async fn the_handlers_vary_is_kept_and_ours_appended<S, B, RB>(app: impl Fn(Policy) -> S)
+pub async fn the_handlers_vary_is_kept_and_ours_appended<S, B>(app: impl Fn(Policy) -> S)
 where
-    S: Service<Request<B>, Response = Response<RB>>,
-    S::Error: Debug,
+    S: App<B>,
     B: Default,
-    RB: http_body::Body,
-    RB::Error: Debug,
 {
     let origin = [h("origin", "https://app.example.com")];
     let r = call(app(basic()), "GET", "/vary", &origin).await;
@@ -88,13 +73,10 @@ where
 }
 
 /// The handler's own CORS headers (route `/own-acao`) never survive beside ours.
-pub async fn the_handlers_own_cors_headers_are_replaced<S, B, RB>(app: impl Fn(Policy) -> S)
+pub async fn the_handlers_own_cors_headers_are_replaced<S, B>(app: impl Fn(Policy) -> S)
 where
-    S: Service<Request<B>, Response = Response<RB>>,
-    S::Error: Debug,
+    S: App<B>,
     B: Default,
-    RB: http_body::Body,
-    RB::Error: Debug,
 {
     let r = call(
         app(basic()),
@@ -130,13 +112,10 @@ where
 
 /// Preflights to `/own-options`, whose handler counts its calls in `hits`, never reach
 /// it; an `OPTIONS` that is not a preflight does.
-pub async fn an_allowed_preflight_never_reaches_the_handler<S, B, RB>(app: S, hits: &AtomicUsize)
+pub async fn an_allowed_preflight_never_reaches_the_handler<S, B>(app: S, hits: &AtomicUsize)
 where
-    S: Service<Request<B>, Response = Response<RB>> + Clone,
-    S::Error: Debug,
+    S: App<B> + Clone,
     B: Default,
-    RB: http_body::Body,
-    RB::Error: Debug,
 {
     let preflight = [
         h("origin", "https://app.example.com"),
@@ -170,13 +149,10 @@ where
 
 /// Answers to preflights (allowed and refused) to `/echo`, which has no OPTIONS route:
 /// no Content-Type, no body, the full preflight `Vary`.
-pub async fn preflight_answers_have_no_content_type_and_no_body<S, B, RB>(app: impl Fn(Policy) -> S)
+pub async fn preflight_answers_have_no_content_type_and_no_body<S, B>(app: impl Fn(Policy) -> S)
 where
-    S: Service<Request<B>, Response = Response<RB>>,
-    S::Error: Debug,
+    S: App<B>,
     B: Default,
-    RB: http_body::Body,
-    RB::Error: Debug,
 {
     for (origin, status) in [
         ("https://app.example.com", 204),
@@ -204,13 +180,10 @@ where
 }
 
 /// Malformed and hostile header values through `app(basic())`: an answer, never a panic.
-pub async fn hostile_requests_never_panic<S, B, RB>(app: impl Fn(Policy) -> S)
+pub async fn hostile_requests_never_panic<S, B>(app: impl Fn(Policy) -> S)
 where
-    S: Service<Request<B>, Response = Response<RB>>,
-    S::Error: Debug,
+    S: App<B>,
     B: Default,
-    RB: http_body::Body,
-    RB::Error: Debug,
 {
     let weird: Vec<Vec<(String, Vec<u8>)>> = vec![
         vec![(String::from("origin"), vec![0xff; 64])],
