@@ -1,17 +1,16 @@
-//! Every case of `cors-core/tests/cases.toml` through the actix adapter, in process, plus
-//! the adapter's own guarantees.
-
-#[path = "../../cors-core/tests/support/cases.rs"]
-mod cases;
+//! Every shared case (cors-testkit's `cases.toml`) through the actix adapter, in process,
+//! plus the adapter's own guarantees.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use actix_web::dev::{Service, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{App, HttpRequest, HttpResponse, test, web};
 use cors_actix::Cors;
 use cors_core::Policy;
+use cors_testkit::actix::{answer, error_answer};
+use cors_testkit::cases::{self, Sent, basic};
+use cors_testkit::{TestRequest, h};
 
 // ------------------------------------------------------------------ the app's routes
 
@@ -95,60 +94,14 @@ fn wrapped_resources(cfg: &mut web::ServiceConfig, policy: &Policy) {
 
 // ------------------------------------------------------------------ helpers
 
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    lines: Vec<(String, Vec<u8>)>,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn values(&self, name: &str) -> Vec<&[u8]> {
-        self.lines
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_slice())
-            .collect()
-    }
-}
-
 fn request(method: &str, path: &str, headers: &[(String, Vec<u8>)]) -> actix_http::Request {
-    let mut req = test::TestRequest::default()
-        .method(Method::from_bytes(method.as_bytes()).expect("method"))
-        .uri(path);
-    for (name, value) in headers {
-        req = req.append_header((
-            HeaderName::from_bytes(name.as_bytes()).expect("header name"),
-            HeaderValue::from_bytes(value).expect("header value"),
-        ));
-    }
-    req.to_request()
+    cors_testkit::actix::request(&TestRequest::new(method, path, headers))
+        .expect("an actix request")
 }
 
-async fn answer<B: actix_web::body::MessageBody>(res: ServiceResponse<B>) -> Answer {
-    let status = res.status().as_u16();
-    let lines = res
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
-        .collect();
-    let body = test::read_body(res).await.to_vec();
-    Answer {
-        status,
-        lines,
-        body,
-    }
-}
-
-fn hdrs(lines: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
-    lines
-        .iter()
-        .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
-        .collect()
-}
-
-/// Runs every case through `app(policy)` with paths under `prefix`; returns failures.
-async fn run_cases<F, S, B>(prefix: &str, skip: &[&str], app: F) -> Vec<String>
+/// Runs every case through `app(policy)` with paths under `prefix`, except the cases
+/// named in `skip`, which must exist.
+async fn every_case<F, S, B>(label: &str, prefix: &str, skip: &[&str], app: F)
 where
     F: Fn(&Policy) -> S,
     S: std::future::Future,
@@ -156,57 +109,38 @@ where
         Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: actix_web::body::MessageBody,
 {
-    let suite = cases::load();
-    let policies = suite.built_policies();
-    assert!(suite.cases.len() >= 40, "the suite shrank");
-    let mut failures = Vec::new();
-    let mut skipped = Vec::new();
-    for case in &suite.cases {
-        if skip.contains(&case.name.as_str()) {
-            skipped.push(case.name.as_str());
-            continue;
-        }
-        let svc = app(&policies[&case.policy]).await;
-        let path = format!("{prefix}{}", case.path);
-        let res = match svc
-            .call(request(&case.method, &path, &case.header_lines()))
-            .await
-        {
-            Ok(res) => res,
-            Err(e) => {
-                failures.push(format!("{}: service error {e}", case.name));
-                continue;
+    cases::load()
+        .run_every_case_async(label, skip, async |policy, case| {
+            if skip.contains(&case.name.as_str()) {
+                return Sent::Skipped;
             }
-        };
-        let a = answer(res).await;
-        if let Err(e) = case.check_response(a.status, &a.lines) {
-            failures.push(e);
-        }
-        if case.expect.status.is_some() {
-            // Answered by the adapter: empty, no Content-Type, no handler output.
-            if !a.values("content-type").is_empty() || !a.body.is_empty() {
-                failures.push(format!("{}: preflight answer has a body: {a:?}", case.name));
+            let svc = app(policy).await;
+            let path = format!("{prefix}{}", case.path);
+            let req = TestRequest::new(&case.method, &path, &case.header_lines());
+            let Some(req) = cors_testkit::actix::request(&req) else {
+                return Sent::Failed("actix cannot express the request".into());
+            };
+            match svc.call(req).await {
+                Ok(res) => Sent::Answer(answer(res).await),
+                Err(e) => Sent::Failed(format!("service error {e}")),
             }
-        }
-    }
-    assert_eq!(skipped, skip, "the skip list names cases that do not exist");
-    failures
+        })
+        .await;
 }
 
 // ------------------------------------------------------------------ the shared cases
 
 #[actix_web::test]
 async fn every_case_with_app_wrap() {
-    let failures = run_cases("", &[], |p| {
+    every_case("App::wrap", "", &[], |p| {
         test::init_service(App::new().wrap(Cors::new(p.clone())).configure(routes))
     })
     .await;
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[actix_web::test]
 async fn every_case_with_scope_wrap() {
-    let failures = run_cases("/api", &[], |p| {
+    every_case("Scope::wrap", "/api", &[], |p| {
         test::init_service(
             App::new().service(
                 web::scope("/api")
@@ -216,7 +150,6 @@ async fn every_case_with_scope_wrap() {
         )
     })
     .await;
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[actix_web::test]
@@ -226,32 +159,19 @@ async fn every_case_with_resource_wrap() {
         "no origin on an any-origin policy: a 404 carries ACAO * too",
         "404 responses carry CORS headers",
     ];
-    let failures = run_cases("", &skip, |p| {
+    every_case("Resource::wrap", "", &skip, |p| {
         let p = p.clone();
         test::init_service(App::new().configure(move |cfg| wrapped_resources(cfg, &p)))
     })
     .await;
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 // ------------------------------------------------------------------ the adapter's guarantees
 
-fn basic() -> Policy {
-    let suite = cases::load();
-    suite
-        .built_policies()
-        .remove("basic")
-        .expect("basic policy")
-}
-
 #[actix_web::test]
 async fn handler_vary_is_kept_and_ours_appended() {
     let app = test::init_service(App::new().wrap(Cors::new(basic())).configure(routes)).await;
-    let req = request(
-        "GET",
-        "/vary",
-        &hdrs(&[("origin", "https://app.example.com")]),
-    );
+    let req = request("GET", "/vary", &[h("origin", "https://app.example.com")]);
     let a = answer(app.call(req).await.expect("response")).await;
     assert_eq!(a.status, 200);
     assert_eq!(a.values("vary"), [&b"accept-encoding"[..], b"origin"]);
@@ -264,7 +184,7 @@ async fn handler_acao_is_replaced() {
     let req = request(
         "GET",
         "/own-acao",
-        &hdrs(&[("origin", "https://app.example.com")]),
+        &[h("origin", "https://app.example.com")],
     );
     let a = answer(app.call(req).await.expect("response")).await;
     assert_eq!(
@@ -277,7 +197,7 @@ async fn handler_acao_is_replaced() {
     let req = request(
         "GET",
         "/own-acao",
-        &hdrs(&[("origin", "https://evil.example.com")]),
+        &[h("origin", "https://evil.example.com")],
     );
     let a = answer(app.call(req).await.expect("response")).await;
     assert!(a.values("access-control-allow-origin").is_empty(), "{a:?}");
@@ -306,10 +226,10 @@ async fn answered_preflights_never_reach_the_handler() {
         let req = request(
             "OPTIONS",
             "/own-options",
-            &hdrs(&[
-                ("origin", "https://app.example.com"),
-                ("access-control-request-method", acrm),
-            ]),
+            &[
+                h("origin", "https://app.example.com"),
+                h("access-control-request-method", acrm),
+            ],
         );
         let a = answer(app.call(req).await.expect("response")).await;
         assert_eq!(a.status, status);
@@ -322,7 +242,7 @@ async fn answered_preflights_never_reach_the_handler() {
     let req = request(
         "OPTIONS",
         "/own-options",
-        &hdrs(&[("origin", "https://app.example.com")]),
+        &[h("origin", "https://app.example.com")],
     );
     let a = answer(app.call(req).await.expect("response")).await;
     assert_eq!((a.status, a.body.as_slice()), (200, &b"own options"[..]));
@@ -341,22 +261,13 @@ async fn inner_service_errors_are_decorated() {
             .configure(routes),
     )
     .await;
-    let req = request("GET", "/", &hdrs(&[("origin", "https://app.example.com")]));
+    let req = request("GET", "/", &[h("origin", "https://app.example.com")]);
     let err = match app.call(req).await {
         Err(e) => e,
         Ok(res) => panic!("expected the inner error, got {:?}", res.status()),
     };
     assert_eq!(err.to_string(), "nope");
-    let res = err.error_response();
-    let a = Answer {
-        status: res.status().as_u16(),
-        lines: res
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
-            .collect(),
-        body: Vec::new(),
-    };
+    let a = error_answer(&err).await;
     assert_eq!(a.status, 400);
     assert_eq!(
         a.values("access-control-allow-origin"),
@@ -368,11 +279,7 @@ async fn inner_service_errors_are_decorated() {
 #[actix_web::test]
 async fn handler_errors_are_decorated() {
     let app = test::init_service(App::new().wrap(Cors::new(basic())).configure(routes)).await;
-    let req = request(
-        "GET",
-        "/error",
-        &hdrs(&[("origin", "https://app.example.com")]),
-    );
+    let req = request("GET", "/error", &[h("origin", "https://app.example.com")]);
     let res = app.call(req).await.expect("response");
     assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(res.response().error().is_some());
@@ -396,12 +303,12 @@ async fn echoed_values_are_the_request_bytes() {
     let req = request(
         "OPTIONS",
         "/echo",
-        &hdrs(&[
-            ("origin", "https://app.example.com"),
-            ("access-control-request-method", "REPORT"),
-            ("access-control-request-headers", "x-a"),
-            ("access-control-request-headers", "x-b, x-c"),
-        ]),
+        &[
+            h("origin", "https://app.example.com"),
+            h("access-control-request-method", "REPORT"),
+            h("access-control-request-headers", "x-a"),
+            h("access-control-request-headers", "x-b, x-c"),
+        ],
     );
     let a = answer(app.call(req).await.expect("response")).await;
     assert_eq!(a.status, 204);

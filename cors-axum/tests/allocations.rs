@@ -2,11 +2,11 @@
 
 use std::convert::Infallible;
 use std::future::{Ready, ready};
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use cors_axum::CorsLayer;
 use cors_core::Policy;
+use cors_testkit::alloc::{self, ready_calls};
 use http::{HeaderValue, Request, Response};
 use tower::{Layer, Service};
 
@@ -34,36 +34,15 @@ impl Service<Request<()>> for App {
 /// Allocations made by calling `svc` on each request and polling the response to
 /// completion, after one warm-up request (which fills lazily initialised caches such as
 /// globset's regex pools and tracing's callsite registry).
-fn allocations<S>(mut svc: S, mut requests: Vec<Request<()>>) -> u64
+fn allocations<S>(svc: S, requests: Vec<Request<()>>) -> u64
 where
     S: Service<Request<()>, Response = Response<&'static str>, Error = Infallible>,
 {
-    let mut cx = Context::from_waker(Waker::noop());
-    if let Some(req) = requests.pop() {
-        let _ = pin!(svc.call(req)).poll(&mut cx);
-    }
-    let info = allocation_counter::measure(|| {
-        for req in requests {
-            let fut = pin!(svc.call(req));
-            let Poll::Ready(Ok(res)) = fut.poll(&mut cx) else {
-                panic!("not ready");
-            };
-            drop(res);
-        }
-    });
-    info.count_total
+    allocation_counter::measure(ready_calls(svc, requests)).count_total
 }
 
 fn requests(method: &str, headers: &[(&'static str, &'static str)]) -> Vec<Request<()>> {
-    (0..11)
-        .map(|_| {
-            let mut req = Request::builder().method(method).uri("/");
-            for (n, v) in headers {
-                req = req.header(*n, HeaderValue::from_static(v));
-            }
-            req.body(()).unwrap()
-        })
-        .collect()
+    alloc::requests(11, method, headers)
 }
 
 /// Name, method, headers.
@@ -75,28 +54,13 @@ type Case = (
 
 #[test]
 fn the_layer_adds_no_allocation() {
-    let policy = Policy::from_toml_str(
-        r#"
-        allow_origins = ["https://app.example.com"]
-        allow_methods = ["PUT"]
-        allow_headers = ["content-type"]
-        expose_headers = ["x-custom"]
-        allow_credentials = true
-        max_age = 600
-        "#,
-    )
-    .unwrap();
+    let policy = Policy::from_toml_str(alloc::POLICY).unwrap();
     let wrapped = CorsLayer::new(policy).layer(App);
-    const PREFLIGHT: [(&str, &str); 3] = [
-        ("origin", "https://app.example.com"),
-        ("access-control-request-method", "PUT"),
-        ("access-control-request-headers", "content-type"),
-    ];
     let cases: [Case; 4] = [
         ("not CORS", "GET", &[]),
         ("allowed", "GET", &[("origin", "https://app.example.com")]),
         ("refused", "GET", &[("origin", "https://evil.example.com")]),
-        ("preflight", "OPTIONS", &PREFLIGHT),
+        ("preflight", "OPTIONS", &alloc::PREFLIGHT),
     ];
     for (name, method, headers) in cases {
         let bare = allocations(App, requests(method, headers));

@@ -1,14 +1,11 @@
-//! Runs every case of `cases.toml` through `Policy::evaluate`.
-
-mod support {
-    pub mod cases;
-}
+//! Runs every shared case (cors-testkit's `cases.toml`) through `Policy::evaluate`.
 
 use cors_core::CorsRequest;
+use cors_testkit::cases;
 
 #[test]
 fn every_case_decides_as_expected() {
-    let suite = support::cases::load();
+    let suite = cases::load();
     let policies = suite.built_policies();
     assert!(
         suite.cases.len() >= 40,
@@ -38,7 +35,7 @@ fn every_case_decides_as_expected() {
 #[test]
 fn a_failing_expectation_is_reported() {
     // The checker itself must be able to fail.
-    let suite = support::cases::load();
+    let suite = cases::load();
     let policies = suite.built_policies();
     let mut case = suite.cases[3].clone();
     case.expect.headers.clear();

@@ -1,42 +1,7 @@
-//! Property tests for the parsers (origin, ACRH), the matcher, and `Detached`.
+//! Property tests for the parsers (origin, ACRH), the matcher, and `Pending::write_to`.
 
-use cors_core::{CorsHeader, CorsRequest, Policy, ResponseHeaders};
-
-/// A response's header lines: a CORS header (`Some`) or `Vary` (`None`).
-struct Lines<'p> {
-    lines: Vec<(Option<CorsHeader>, Vec<u8>)>,
-    policy: &'p Policy,
-}
-
-impl ResponseHeaders for Lines<'_> {
-    type Value = Vec<u8>;
-    fn policy_value(&self, header: CorsHeader) -> Option<Vec<u8>> {
-        self.policy.value(header).map(|v| v.as_bytes().to_vec())
-    }
-    fn any_name(&self, mut pred: impl FnMut(&str) -> bool) -> bool {
-        self.lines
-            .iter()
-            .any(|(n, _)| pred(n.map_or("vary", CorsHeader::as_str)))
-    }
-    fn remove(&mut self, header: CorsHeader) {
-        self.lines.retain(|(n, _)| *n != Some(header));
-    }
-    fn append(&mut self, header: CorsHeader, value: Vec<u8>) {
-        self.lines.push((Some(header), value));
-    }
-    fn vary(&self) -> impl Iterator<Item = &[u8]> {
-        self.lines
-            .iter()
-            .filter(|(n, _)| n.is_none())
-            .map(|(_, v)| &v[..])
-    }
-    fn remove_vary(&mut self) {
-        self.lines.retain(|(n, _)| n.is_some());
-    }
-    fn append_vary(&mut self, value: &'static str) {
-        self.lines.push((None, value.into()));
-    }
-}
+use cors_core::{CorsHeader, CorsRequest, Policy};
+use cors_testkit::headers::Lines;
 use proptest::prelude::*;
 
 fn label() -> impl Strategy<Value = String> {
@@ -186,7 +151,7 @@ proptest! {
     }
 
     #[test]
-    fn detached_decisions_write_exactly_the_decisions_headers(
+    fn pending_decisions_write_exactly_the_decisions_headers(
         policy_index in 0usize..4,
         method in prop_oneof![Just("GET"), Just("OPTIONS")],
         origin in prop_oneof![Just("https://a.test"), Just("https://b.test"), Just("null")],
@@ -230,10 +195,10 @@ proptest! {
         let pending = policy.decide(&req, |v| Some(v.as_bytes().to_vec()));
         prop_assert_eq!(pending.len(), expected.len());
         prop_assert_eq!(pending.action(), d.action());
-        let mut out = Lines { lines: Vec::new(), policy: &policy };
+        let mut out = Lines::new(&policy);
         pending.write_to(&mut out);
-        let vary: Vec<_> = out.vary().map(<[u8]>::to_vec).collect();
-        let written: Vec<_> = out.lines.into_iter().filter(|(n, _)| n.is_some()).map(|(n, v)| (n.unwrap(), v)).collect();
+        let vary = out.vary_lines();
+        let written = out.cors();
         let expected_vary = (!d.vary().as_str().is_empty()).then(|| d.vary().as_str().as_bytes().to_vec());
         prop_assert_eq!(vary, expected_vary.into_iter().collect::<Vec<_>>());
         prop_assert_eq!(written, expected);

@@ -7,9 +7,10 @@
 
 use cors_core::Policy;
 use cors_rocket::Cors;
+use cors_testkit::alloc::after_warm_up;
 use rocket::config::LogLevel;
 use rocket::http::{Header, Method};
-use rocket::local::blocking::Client;
+use rocket::local::blocking::{Client, LocalRequest};
 
 const N: u64 = 10;
 
@@ -48,14 +49,13 @@ fn allocations(client: &Client, method: Method, headers: &[(&'static str, &'stat
         }
         req
     };
-    drop(make().dispatch());
-    let reqs: Vec<_> = (0..N).map(|_| make()).collect();
-    allocation_counter::measure(|| {
+    let batch = || (0..N).map(|_| make()).collect();
+    let counted = after_warm_up(vec![make()], batch, |reqs: Vec<LocalRequest<'_>>| {
         for req in reqs {
             drop(req.dispatch());
         }
-    })
-    .count_total
+    });
+    allocation_counter::measure(counted).count_total
 }
 
 #[test]

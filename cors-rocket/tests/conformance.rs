@@ -1,17 +1,15 @@
-//! Every case of `cors-core/tests/cases.toml` through the Rocket fairing, in process, plus
-//! the adapter's own guarantees.
+//! Every shared case (cors-testkit's `cases.toml`) through the Rocket fairing, in process,
+//! plus the adapter's own guarantees.
 
-#[path = "../../cors-core/tests/support/cases.rs"]
-mod cases;
-
-use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cors_core::Policy;
 use cors_rocket::Cors;
+use cors_testkit::cases::{self, Sent, basic};
+use cors_testkit::{TestRequest, TestResponse, h};
 use rocket::config::LogLevel;
-use rocket::http::{Header, Method, Status};
-use rocket::local::blocking::{Client, LocalResponse};
+use rocket::http::{Header, Status};
+use rocket::local::blocking::Client;
 use rocket::response::status::Custom;
 use rocket::{Build, Responder, Rocket};
 
@@ -134,64 +132,14 @@ fn app(policy: Option<&Policy>, catch_all_options: bool) -> Rocket<Build> {
 
 // ------------------------------------------------------------------ helpers
 
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    lines: Vec<(String, Vec<u8>)>,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn values(&self, name: &str) -> Vec<&[u8]> {
-        self.lines
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_slice())
-            .collect()
-    }
-}
-
-fn answer(res: LocalResponse<'_>) -> Answer {
-    let status = res.status().code;
-    let lines = res
-        .headers()
-        .iter()
-        .map(|h| {
-            (
-                h.name().as_str().to_ascii_lowercase(),
-                h.value().as_bytes().to_vec(),
-            )
-        })
-        .collect();
-    let body = res.into_bytes().unwrap_or_default();
-    Answer {
-        status,
-        lines,
-        body,
-    }
-}
-
 /// Sends a request; `None` when Rocket's client cannot carry it (a non-UTF-8 value).
 fn send(
     client: &Client,
     method: &str,
     path: &str,
     headers: &[(String, Vec<u8>)],
-) -> Option<Answer> {
-    let method = Method::from_str(method).ok()?;
-    let mut req = client.req(method, path.to_owned());
-    for (name, value) in headers {
-        let value = String::from_utf8(value.clone()).ok()?;
-        req = req.header(Header::new(name.clone(), value));
-    }
-    Some(answer(req.dispatch()))
-}
-
-fn hdrs(lines: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
-    lines
-        .iter()
-        .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
-        .collect()
+) -> Option<TestResponse> {
+    cors_testkit::rocket::send(client, &TestRequest::new(method, path, headers))
 }
 
 fn client(policy: &Policy) -> Client {
@@ -205,13 +153,6 @@ fn hits(client: &Client) -> usize {
         .map_or(0, |h| h.0.load(Ordering::SeqCst))
 }
 
-fn basic() -> Policy {
-    cases::load()
-        .built_policies()
-        .remove("basic")
-        .expect("basic policy")
-}
-
 // ------------------------------------------------------------------ the shared cases
 
 /// Cases Rocket's local client cannot send: their header values are not UTF-8. (Over
@@ -222,41 +163,22 @@ const SKIPPED: [&str; 1] = ["non-UTF-8 origin"];
 fn every_case() {
     let suite = cases::load();
     let policies = suite.built_policies();
-    assert!(suite.cases.len() >= 40, "the suite shrank");
     let clients: std::collections::BTreeMap<&str, Client> = policies
         .iter()
         .map(|(name, p)| (name.as_str(), client(p)))
         .collect();
-    let mut failures = Vec::new();
-    let mut skipped = Vec::new();
-    let mut passed = 0;
-    for case in &suite.cases {
+    suite.run_every_case("rocket", &SKIPPED, |_, case| {
         let client = &clients[case.policy.as_str()];
         let before = hits(client);
-        let Some(a) = send(client, &case.method, &case.path, &case.header_lines()) else {
-            skipped.push(case.name.as_str());
-            continue;
+        let Some(a) = cors_testkit::rocket::send(client, &case.request()) else {
+            return Sent::Skipped;
         };
-        if let Err(e) = case.check_response(a.status, &a.lines) {
-            failures.push(e);
-            continue;
+        // Answered by the fairing: no handler ran.
+        if case.expect.status.is_some() && hits(client) != before {
+            return Sent::Failed("a handler ran".into());
         }
-        if case.expect.status.is_some() {
-            // Answered by the fairing: empty, no Content-Type, no handler ran.
-            if !a.values("content-type").is_empty() || !a.body.is_empty() {
-                failures.push(format!("{}: preflight answer has a body: {a:?}", case.name));
-                continue;
-            }
-            if hits(client) != before {
-                failures.push(format!("{}: a handler ran", case.name));
-                continue;
-            }
-        }
-        passed += 1;
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(skipped, SKIPPED);
-    assert_eq!(passed + SKIPPED.len(), suite.cases.len());
+        Sent::Answer(a)
+    });
 }
 
 // ------------------------------------------------------------------ the fairing's guarantees
@@ -268,7 +190,7 @@ fn handler_vary_is_kept_and_ours_appended() {
         &client,
         "GET",
         "/vary",
-        &hdrs(&[("origin", "https://app.example.com")]),
+        &[h("origin", "https://app.example.com")],
     )
     .expect("sent");
     assert_eq!(a.status, 200);
@@ -283,7 +205,7 @@ fn handler_acao_is_replaced() {
         &client,
         "GET",
         "/own-acao",
-        &hdrs(&[("origin", "https://app.example.com")]),
+        &[h("origin", "https://app.example.com")],
     )
     .expect("sent");
     assert_eq!(
@@ -296,7 +218,7 @@ fn handler_acao_is_replaced() {
         &client,
         "GET",
         "/own-acao",
-        &hdrs(&[("origin", "https://evil.example.com")]),
+        &[h("origin", "https://evil.example.com")],
     )
     .expect("sent");
     assert!(a.values("access-control-allow-origin").is_empty(), "{a:?}");
@@ -317,10 +239,10 @@ fn answered_preflights_never_reach_the_app_and_own_options_still_works() {
                 &client,
                 "OPTIONS",
                 path,
-                &hdrs(&[
-                    ("origin", "https://app.example.com"),
-                    ("access-control-request-method", acrm),
-                ]),
+                &[
+                    h("origin", "https://app.example.com"),
+                    h("access-control-request-method", acrm),
+                ],
             )
             .expect("sent");
             assert_eq!(a.status, status, "{path} {acrm}: {a:?}");
@@ -332,9 +254,9 @@ fn answered_preflights_never_reach_the_app_and_own_options_still_works() {
 
     // Without ACRM (CORS or not) the app's own OPTIONS route answers.
     for headers in [
-        hdrs(&[("origin", "https://app.example.com")]),
-        hdrs(&[]),
-        hdrs(&[("access-control-request-method", "PUT")]),
+        vec![h("origin", "https://app.example.com")],
+        vec![],
+        vec![h("access-control-request-method", "PUT")],
     ] {
         let a = send(&client, "OPTIONS", "/own-options", &headers).expect("sent");
         assert_eq!((a.status, a.body.as_slice()), (200, &b"own options"[..]));
@@ -350,7 +272,7 @@ fn options_without_a_route_still_get_the_apps_404() {
         &client,
         "OPTIONS",
         "/echo",
-        &hdrs(&[("origin", "https://app.example.com")]),
+        &[h("origin", "https://app.example.com")],
     )
     .expect("sent");
     assert_eq!(a.status, 404);
@@ -358,7 +280,7 @@ fn options_without_a_route_still_get_the_apps_404() {
         a.values("access-control-allow-origin"),
         [b"https://app.example.com"]
     );
-    let a = send(&client, "OPTIONS", "/", &hdrs(&[])).expect("sent");
+    let a = send(&client, "OPTIONS", "/", &[]).expect("sent");
     assert_eq!(a.status, 404);
 }
 
@@ -370,10 +292,10 @@ fn preflights_to_the_root_are_answered() {
         &client,
         "OPTIONS",
         "/",
-        &hdrs(&[
-            ("origin", "https://app.example.com"),
-            ("access-control-request-method", "PUT"),
-        ]),
+        &[
+            h("origin", "https://app.example.com"),
+            h("access-control-request-method", "PUT"),
+        ],
     )
     .expect("sent");
     assert_eq!(a.status, 204);
@@ -387,7 +309,7 @@ fn catchers_get_cors_headers() {
         &client,
         "GET",
         "/nowhere",
-        &hdrs(&[("origin", "https://app.example.com")]),
+        &[h("origin", "https://app.example.com")],
     )
     .expect("sent");
     assert_eq!(a.status, 404);
@@ -405,7 +327,7 @@ fn bare_app_has_no_cors_headers() {
         &client,
         "GET",
         "/",
-        &hdrs(&[("origin", "https://app.example.com")]),
+        &[h("origin", "https://app.example.com")],
     )
     .expect("sent");
     assert_eq!((a.status, a.body.as_slice()), (200, &b"ok"[..]));
@@ -421,7 +343,7 @@ fn attaching_twice_keeps_the_last_policy() {
         &client,
         "GET",
         "/",
-        &hdrs(&[("origin", "https://app.example.com")]),
+        &[h("origin", "https://app.example.com")],
     )
     .expect("sent");
     assert_eq!(

@@ -1,19 +1,16 @@
-//! Runs every shared case of `cors-core/tests/cases.toml` through the CORS wrapper on a
+//! Runs every shared case (cors-testkit's `cases.toml`) through the CORS wrapper on a
 //! warp app with the `serve` example's routes, plus adapter-specific checks.
 //!
 //! Requests go through `warp::service` (in process): unlike `warp::test::request`, whose
 //! `header` replaces earlier lines of the same name, it lets a case send repeated headers.
 
-#[path = "../../cors-core/tests/support/cases.rs"]
-mod cases;
-#[path = "../../cors-core/tests/support/tower_checks.rs"]
-mod checks;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use checks::{Answered, basic, h};
 use cors_core::Policy;
+use cors_testkit::cases::basic;
+use cors_testkit::tower::checks;
+use cors_testkit::{TestRequest, TestResponse, h};
 use cors_warp::cors;
 use warp::http::{HeaderValue, Method, StatusCode};
 use warp::reply::Response;
@@ -106,12 +103,18 @@ fn app(
 }
 
 /// Sends one request through `filter` in process; rejections become warp's own responses.
-async fn send<F, R>(filter: F, method: &str, path: &str, headers: &[(String, Vec<u8>)]) -> Answered
+async fn send<F, R>(
+    filter: F,
+    method: &str,
+    path: &str,
+    headers: &[(String, Vec<u8>)],
+) -> TestResponse
 where
     F: Filter<Extract = (R,), Error = Rejection> + Clone + Send + Sync + 'static,
     R: Reply,
 {
-    checks::send::<_, String, _>(warp::service(filter), method, path, headers).await
+    let req = TestRequest::new(method, path, headers);
+    cors_testkit::tower::send::<_, String>(warp::service(filter), &req).await
 }
 
 #[tokio::test]
@@ -127,10 +130,10 @@ async fn rejections_get_cors_headers_only_when_recovered_inside() {
         let r = send(app(basic()), method, path, &origin).await;
         assert_eq!(r.status, status, "{method} {path}");
         assert_eq!(
-            r.all("access-control-allow-origin"),
+            r.values("access-control-allow-origin"),
             [&b"https://app.example.com"[..]]
         );
-        assert_eq!(r.all("vary"), [&b"origin"[..]]);
+        assert_eq!(r.values("vary"), [&b"origin"[..]]);
     }
 
     // Not recovered: the rejection passes through unchanged (so `.or` still works), and
@@ -138,7 +141,7 @@ async fn rejections_get_cors_headers_only_when_recovered_inside() {
     let bare = routes(Arc::default()).with(cors!(basic()));
     let r = send(bare.clone(), "GET", "/nope", &origin).await;
     assert_eq!(r.status, 404);
-    assert!(r.all("access-control-allow-origin").is_empty());
+    assert!(r.values("access-control-allow-origin").is_empty());
 
     let other = warp::path!("other").map(|| "other");
     let chained = bare.or(other);
@@ -160,7 +163,7 @@ async fn wraps_filters_that_never_reject() {
     assert_eq!(r.status, 200);
     assert_eq!(r.body, b"hi");
     assert_eq!(
-        r.all("access-control-allow-origin"),
+        r.values("access-control-allow-origin"),
         [&b"https://app.example.com"[..]]
     );
     let r = send(
@@ -197,12 +200,12 @@ async fn works_with_warp_test() {
 
 #[tokio::test]
 async fn every_shared_case_passes() {
-    checks::every_shared_case_passes::<_, String, _>(|policy| warp::service(app(policy))).await;
+    checks::every_shared_case_passes::<_, String>(|policy| warp::service(app(policy))).await;
 }
 
 #[tokio::test]
 async fn the_handlers_vary_is_kept_and_ours_appended() {
-    checks::the_handlers_vary_is_kept_and_ours_appended::<_, String, _>(|policy| {
+    checks::the_handlers_vary_is_kept_and_ours_appended::<_, String>(|policy| {
         warp::service(app(policy))
     })
     .await;
@@ -210,7 +213,7 @@ async fn the_handlers_vary_is_kept_and_ours_appended() {
 
 #[tokio::test]
 async fn the_handlers_own_cors_headers_are_replaced() {
-    checks::the_handlers_own_cors_headers_are_replaced::<_, String, _>(|policy| {
+    checks::the_handlers_own_cors_headers_are_replaced::<_, String>(|policy| {
         warp::service(app(policy))
     })
     .await;
@@ -223,12 +226,12 @@ async fn an_allowed_preflight_never_reaches_the_handler() {
         basic(),
         routes(hits.clone()).recover(handle),
     ));
-    checks::an_allowed_preflight_never_reaches_the_handler::<_, String, _>(app, &hits).await;
+    checks::an_allowed_preflight_never_reaches_the_handler::<_, String>(app, &hits).await;
 }
 
 #[tokio::test]
 async fn preflight_answers_have_no_content_type_and_no_body() {
-    checks::preflight_answers_have_no_content_type_and_no_body::<_, String, _>(|policy| {
+    checks::preflight_answers_have_no_content_type_and_no_body::<_, String>(|policy| {
         warp::service(app(policy))
     })
     .await;
@@ -236,5 +239,5 @@ async fn preflight_answers_have_no_content_type_and_no_body() {
 
 #[tokio::test]
 async fn hostile_requests_never_panic() {
-    checks::hostile_requests_never_panic::<_, String, _>(|policy| warp::service(app(policy))).await;
+    checks::hostile_requests_never_panic::<_, String>(|policy| warp::service(app(policy))).await;
 }

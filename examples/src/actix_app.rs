@@ -28,7 +28,7 @@ use std::net::SocketAddr;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header;
 use actix_web::{App, Error, HttpRequest, HttpResponse, HttpServer, test, web};
 use cors_actix::Cors;
 use cors_core::Policy;
@@ -152,61 +152,15 @@ pub fn run_with(
 /// Returns status 0 when the request cannot be expressed (an invalid method, path or
 /// header). Builds its own actix system: call it outside any async runtime.
 pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
-    let unsendable = TestResponse {
-        status: 0,
-        headers: Vec::new(),
-        body: Vec::new(),
+    let Some(request) = cors_testkit::actix::request(req) else {
+        return TestResponse::UNSENDABLE;
     };
-    let Ok(method) = Method::from_bytes(req.method.as_bytes()) else {
-        return unsendable;
-    };
-    if req.path.parse::<actix_web::http::Uri>().is_err() {
-        return unsendable;
-    }
-    let mut test_req = test::TestRequest::default().method(method).uri(&req.path);
-    for (name, value) in &req.headers {
-        let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_bytes(value),
-        ) else {
-            return unsendable;
-        };
-        test_req = test_req.append_header((name, value));
-    }
     let policy = policy.clone();
     actix_web::rt::System::new().block_on(async move {
         let app = test::init_service(app(policy)).await;
-        match app.call(test_req.to_request()).await {
-            Ok(res) => {
-                let status = res.status().as_u16();
-                let headers = lines(res.headers());
-                let body = test::read_body(res).await.to_vec();
-                TestResponse {
-                    status,
-                    headers,
-                    body,
-                }
-            }
-            Err(e) => {
-                let res = e.error_response();
-                let status = res.status().as_u16();
-                let headers = lines(res.headers());
-                let body = actix_web::body::to_bytes(res.into_body())
-                    .await
-                    .map(|b| b.to_vec())
-                    .unwrap_or_default();
-                TestResponse {
-                    status,
-                    headers,
-                    body,
-                }
-            }
+        match app.call(request).await {
+            Ok(res) => cors_testkit::actix::answer(res).await,
+            Err(e) => cors_testkit::actix::error_answer(&e).await,
         }
     })
-}
-
-fn lines(map: &actix_web::http::header::HeaderMap) -> Vec<(String, Vec<u8>)> {
-    map.iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
-        .collect()
 }

@@ -117,7 +117,8 @@ pub fn run_with(
 /// header names lower-case, in order.
 ///
 /// Returns status 0 when the request cannot be built (an invalid method, path, header
-/// name or value). Builds its own runtime: call it outside any async runtime.
+/// name or value) or its answer cannot be read. Builds its own runtime: call it outside
+/// any async runtime.
 pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
-    crate::tower_client::send::<_, Body, _>(router(Some(policy.clone())), req)
+    cors_testkit::tower::send_blocking::<_, Body>(router(Some(policy.clone())), req)
 }

@@ -11,15 +11,13 @@
 //! ```
 
 use std::net::SocketAddr;
-use std::str::FromStr;
 
 use cors_core::Policy;
 use rocket::config::LogLevel;
 use rocket::data::{Limits, ToByteUnit};
 use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
-use rocket::http::uri::Origin;
-use rocket::http::{Header, Method, Status};
+use rocket::http::{Header, Status};
 use rocket::local::blocking::Client;
 use rocket::request::{self, FromRequest};
 use rocket::response::status::Custom;
@@ -192,47 +190,8 @@ pub fn run_with(
 /// that is not UTF-8 (Rocket headers are strings), a method Rocket does not know, or an
 /// invalid path. Builds its own runtime: call it outside any async runtime.
 pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
-    let unsendable = TestResponse {
-        status: 0,
-        headers: Vec::new(),
-        body: Vec::new(),
-    };
-    let Ok(method) = Method::from_str(&req.method) else {
-        return unsendable;
-    };
-    if Origin::parse(&req.path).is_err() {
-        return unsendable;
-    }
-    let mut headers = Vec::with_capacity(req.headers.len());
-    for (name, value) in &req.headers {
-        let Ok(value) = String::from_utf8(value.clone()) else {
-            return unsendable;
-        };
-        headers.push(Header::new(name.clone(), value));
-    }
     let Ok(client) = Client::untracked(rocket(Some(policy.clone()))) else {
-        return unsendable;
+        return TestResponse::UNSENDABLE;
     };
-    let mut local = client.req(method, req.path.clone());
-    for h in headers {
-        local = local.header(h);
-    }
-    let res = local.dispatch();
-    let status = res.status().code;
-    let headers = res
-        .headers()
-        .iter()
-        .map(|h| {
-            (
-                h.name().as_str().to_ascii_lowercase(),
-                h.value().as_bytes().to_vec(),
-            )
-        })
-        .collect();
-    let body = res.into_bytes().unwrap_or_default();
-    TestResponse {
-        status,
-        headers,
-        body,
-    }
+    cors_testkit::rocket::send(&client, req).unwrap_or(TestResponse::UNSENDABLE)
 }

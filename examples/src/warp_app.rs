@@ -170,8 +170,8 @@ pub fn run_with(
 ///
 /// Goes through `warp::service` rather than `warp::test`, whose request builder replaces
 /// repeated header lines. Returns status 0 when the request cannot be built (an invalid
-/// method, path, header name or value). Builds its own runtime: call it outside any
+/// method, path, header name or value) or its answer cannot be read. Builds its own runtime: call it outside any
 /// async runtime.
 pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
-    crate::tower_client::send::<_, String, _>(warp::service(with_cors(policy.clone())), req)
+    cors_testkit::tower::send_blocking::<_, String>(warp::service(with_cors(policy.clone())), req)
 }

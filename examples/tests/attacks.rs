@@ -7,17 +7,15 @@
 //! sees it (documented in cors-rocket). There, a request with such a line must get
 //! exactly the answer of the same request without that line.
 
-mod support {
-    pub mod server;
-}
-
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cors_examples::{TestRequest, TestResponse, raw_http};
-use support::server::{self, FRAMEWORKS, Server, TempDir, free_port};
+use cors_testkit::serve::{self as server, FRAMEWORKS, Server, TempDir, free_port};
+
+const SERVE: &str = env!("CARGO_BIN_EXE_serve");
 
 /// Specific origins, credentials.
 const CREDENTIALED: &str = r#"
@@ -115,7 +113,7 @@ fn start_all(policy: &str) -> Vec<Server> {
     std::thread::scope(|s| {
         let handles: Vec<_> = FRAMEWORKS
             .iter()
-            .map(|fw| s.spawn(move || server::start(fw, policy)))
+            .map(|fw| s.spawn(move || server::start(SERVE, fw, policy)))
             .collect();
         handles
             .into_iter()
@@ -126,41 +124,6 @@ fn start_all(policy: &str) -> Vec<Server> {
 
 // ------------------------------------------------------------------ responses
 
-fn cors_header_names(res: &TestResponse) -> Vec<&str> {
-    res.headers
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .filter(|n| n.starts_with("access-control-"))
-        .collect()
-}
-
-fn describe(res: &TestResponse) -> String {
-    let mut out = format!("{}", res.status);
-    for (n, v) in &res.headers {
-        out.push_str(&format!(" | {n}: {}", v.escape_ascii()));
-    }
-    out
-}
-
-fn has_vary(res: &TestResponse, items: &[&str]) -> Result<(), String> {
-    let have = res.vary_items();
-    let missing: Vec<_> = items.iter().filter(|i| !have.contains(**i)).collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("Vary lacks {missing:?}: {}", describe(res)))
-    }
-}
-
-fn no_cors_headers(res: &TestResponse) -> Result<(), String> {
-    let names = cors_header_names(res);
-    if names.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("CORS headers {names:?} present: {}", describe(res)))
-    }
-}
-
 /// An actual request whose origin is refused: the handler's status, no CORS headers,
 /// `Vary: origin`.
 fn refused_actual(res: &TestResponse, status: u16) -> Result<(), String> {
@@ -168,20 +131,20 @@ fn refused_actual(res: &TestResponse, status: u16) -> Result<(), String> {
         return Err(format!(
             "status {} not {status}: {}",
             res.status,
-            describe(res)
+            res.describe()
         ));
     }
-    no_cors_headers(res)?;
-    has_vary(res, &["origin"])
+    res.no_cors_headers()?;
+    res.has_vary(&["origin"])
 }
 
 /// A refused preflight: 403, no CORS headers, the three preflight `Vary` items.
 fn refused_preflight(res: &TestResponse) -> Result<(), String> {
     if res.status != 403 {
-        return Err(format!("status {} not 403: {}", res.status, describe(res)));
+        return Err(format!("status {} not 403: {}", res.status, res.describe()));
     }
-    no_cors_headers(res)?;
-    has_vary(res, &PREFLIGHT_VARY)
+    res.no_cors_headers()?;
+    res.has_vary(&PREFLIGHT_VARY)
 }
 
 /// `Access-Control-Allow-Origin` exactly once with this value, and
@@ -189,40 +152,43 @@ fn refused_preflight(res: &TestResponse) -> Result<(), String> {
 fn allow_origin_is(res: &TestResponse, origin: &str, credentials: bool) -> Result<(), String> {
     let acao = res.values("access-control-allow-origin");
     if acao != [origin.as_bytes()] {
-        return Err(format!("ACAO is not exactly {origin:?}: {}", describe(res)));
+        return Err(format!(
+            "ACAO is not exactly {origin:?}: {}",
+            res.describe()
+        ));
     }
     let acac = res.values("access-control-allow-credentials");
     let want: &[&[u8]] = if credentials { &[b"true"] } else { &[] };
     if acac != want {
-        return Err(format!("ACAC is not {want:?}: {}", describe(res)));
+        return Err(format!("ACAC is not {want:?}: {}", res.describe()));
     }
     Ok(())
 }
 
 fn allowed_actual(res: &TestResponse, origin: &str, credentials: bool) -> Result<(), String> {
     if res.status != 200 {
-        return Err(format!("status {} not 200: {}", res.status, describe(res)));
+        return Err(format!("status {} not 200: {}", res.status, res.describe()));
     }
     allow_origin_is(res, origin, credentials)?;
-    has_vary(res, &["origin"])
+    res.has_vary(&["origin"])
 }
 
 fn allowed_preflight(res: &TestResponse, origin: &str, credentials: bool) -> Result<(), String> {
     if res.status != 204 {
-        return Err(format!("status {} not 204: {}", res.status, describe(res)));
+        return Err(format!("status {} not 204: {}", res.status, res.describe()));
     }
     allow_origin_is(res, origin, credentials)?;
     if res.values("access-control-allow-methods").is_empty() {
-        return Err(format!("no ACAM: {}", describe(res)));
+        return Err(format!("no ACAM: {}", res.describe()));
     }
     if origin == "*" {
         // Nothing of a `*` answer depends on the origin (Fetch: CORS protocol and HTTP caches).
         if res.vary_items().iter().any(|v| v == "origin") {
-            return Err(format!("a `*` answer varies on Origin: {}", describe(res)));
+            return Err(format!("a `*` answer varies on Origin: {}", res.describe()));
         }
-        return has_vary(res, &PREFLIGHT_VARY[1..]);
+        return res.has_vary(&PREFLIGHT_VARY[1..]);
     }
-    has_vary(res, &PREFLIGHT_VARY)
+    res.has_vary(&PREFLIGHT_VARY)
 }
 
 /// Collects failures across frameworks and cases; panics listing all of them.
@@ -357,7 +323,7 @@ fn origin_reflection_never_echoes_an_attacker_origin() {
                     return Err(format!(
                         "status {} not {status}: {}",
                         res.status,
-                        describe(res)
+                        res.describe()
                     ));
                 }
                 allow_origin_is(res, "*", false)?;
@@ -366,7 +332,7 @@ fn origin_reflection_never_echoes_an_attacker_origin() {
                     .iter()
                     .any(|(n, v)| n.starts_with("access-control-") && v == o);
                 if echoed {
-                    return Err(format!("origin echoed: {}", describe(res)));
+                    return Err(format!("origin echoed: {}", res.describe()));
                 }
                 Ok(())
             };
@@ -431,7 +397,7 @@ fn serve_refuses(fw: &str, policy: &str) -> Result<(), String> {
     let path = dir.path().join("policy.toml");
     std::fs::write(&path, policy).map_err(|e| e.to_string())?;
     let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_serve"))
+    let mut child = Command::new(SERVE)
         .args(["--framework", fw, "--listen", &format!("127.0.0.1:{port}")])
         .arg("--policy")
         .arg(&path)
@@ -651,7 +617,7 @@ fn header_injection_never_reaches_a_response() {
                 let origin = if policy == REFLECT { ALLOWED } else { "*" };
                 allowed_preflight(r, origin, policy == REFLECT)?;
                 if r.values("access-control-allow-methods") != [b"PUT"] {
-                    return Err(format!("ACAM is not PUT: {}", describe(r)));
+                    return Err(format!("ACAM is not PUT: {}", r.describe()));
                 }
                 Ok(())
             });
@@ -734,13 +700,15 @@ fn header_injection_never_reaches_a_response() {
                             .filter(|(_, v)| std::str::from_utf8(v).is_ok())
                             .copied()
                             .collect();
-                        send(server, &request(method, path, &kept))
-                            .and_then(|reference| same_cors_answer(&res, &reference))
+                        send(server, &request(method, path, &kept)).and_then(|reference| {
+                            res.same_cors_answer(&reference)
+                                .map_err(|e| format!("the request without the dropped line {e}"))
+                        })
                     } else if res.status == 400 {
-                        no_cors_headers(&res)
+                        res.no_cors_headers()
                     } else if policy == PUBLIC && field == "Origin" && method == "GET" {
                         // Any origin: the answer may be the literal `*`, never an echo.
-                        if cors_header_names(&res).is_empty() {
+                        if res.cors_headers().is_empty() {
                             refused_actual(&res, 200)
                         } else {
                             allow_origin_is(&res, "*", false)
@@ -782,30 +750,8 @@ fn no_injection(res: &TestResponse) -> Result<(), String> {
             .windows(10)
             .any(|w| w.eq_ignore_ascii_case(b"x-injected"));
         if name == "x-injected" || bad_byte || injected {
-            return Err(format!("injected into the response: {}", describe(res)));
+            return Err(format!("injected into the response: {}", res.describe()));
         }
-    }
-    Ok(())
-}
-
-/// The same status, CORS headers and `Vary` items.
-fn same_cors_answer(res: &TestResponse, reference: &TestResponse) -> Result<(), String> {
-    let cors = |r: &TestResponse| -> Vec<(String, Vec<u8>)> {
-        r.headers
-            .iter()
-            .filter(|(n, _)| n.starts_with("access-control-"))
-            .cloned()
-            .collect()
-    };
-    if res.status != reference.status
-        || cors(res) != cors(reference)
-        || res.vary_items() != reference.vary_items()
-    {
-        return Err(format!(
-            "differs from the request without the dropped line: {} vs {}",
-            describe(res),
-            describe(reference)
-        ));
     }
     Ok(())
 }
@@ -838,18 +784,22 @@ fn every_response_varies_so_caches_cannot_be_poisoned() {
                 let what = format!("{method} {path} from {origin:?}");
                 failures.expect(server, &what, &request(method, path, &headers), |r| {
                     if r.status != status {
-                        return Err(format!("status {} not {status}: {}", r.status, describe(r)));
+                        return Err(format!(
+                            "status {} not {status}: {}",
+                            r.status,
+                            r.describe()
+                        ));
                     }
-                    has_vary(r, &["origin"])?;
+                    r.has_vary(&["origin"])?;
                     if path == "/vary" {
-                        has_vary(r, &["accept-encoding"])?;
+                        r.has_vary(&["accept-encoding"])?;
                     }
                     if r.vary_items().contains("*") {
-                        return Err(format!("Vary: *: {}", describe(r)));
+                        return Err(format!("Vary: *: {}", r.describe()));
                     }
                     match origin {
                         Some(o) if o == ALLOWED => allow_origin_is(r, o, true),
-                        _ => no_cors_headers(r),
+                        _ => r.no_cors_headers(),
                     }
                 });
                 checked += 1;
@@ -960,8 +910,8 @@ fn huge_acrh_of_commas_is_refused_quickly() {
                 }
                 match res.status {
                     403 => refused_preflight(&res),
-                    400 | 431 => no_cors_headers(&res),
-                    _ => Err(format!("not refused: {}", describe(&res))),
+                    400 | 431 => res.no_cors_headers(),
+                    _ => Err(format!("not refused: {}", res.describe())),
                 }
             });
             failures.check(server.framework, &format!("ACRH {label}"), result);

@@ -6,10 +6,6 @@
 //! loud SKIPPED notice, unless `CORS_REQUIRE_BROWSER` is set (as `.ci/run` does), in
 //! which case a missing browser fails them.
 
-mod support {
-    pub mod server;
-}
-
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -19,8 +15,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
+use cors_testkit::serve::{Server, TempDir, start};
 use serde_json::Value;
-use support::server::{Server, TempDir, start};
+
+const SERVE: &str = env!("CARGO_BIN_EXE_serve");
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -277,9 +275,9 @@ allow_headers = ["x-requested-with"]
 max_age = 0
 "#;
     let servers: [Server; 3] = [
-        start(framework, &main_policy),
-        start(framework, public_policy),
-        start(framework, wildcard_policy),
+        start(SERVE, framework, &main_policy),
+        start(SERVE, framework, public_policy),
+        start(SERVE, framework, wildcard_policy),
     ];
     let (a, count_600) = counting_proxy(servers[0].addr);
     let (w, count_0) = counting_proxy(servers[2].addr);

@@ -1,17 +1,15 @@
-//! One conformance suite: every case of `cors-core/tests/cases.toml` through the core
-//! and through each of the four adapters, in process and over real HTTP against `serve`.
-//! Every adapter must produce the status, CORS headers and Vary items the core decides.
-
-#[path = "../../cors-core/tests/support/cases.rs"]
-mod cases;
-mod support {
-    pub mod server;
-}
+//! One conformance suite: every shared case (cors-testkit's `cases.toml`) through each of
+//! the four adapters, in process and over real HTTP against `serve`. Every adapter must
+//! produce the status, CORS headers and Vary items the core decides.
 
 use cors_core::Policy;
 use cors_examples::{
     TestRequest, TestResponse, actix_app, axum_app, raw_http, rocket_app, warp_app,
 };
+use cors_testkit::cases::{self, Sent};
+use cors_testkit::serve::{self, Server};
+
+const SERVE: &str = env!("CARGO_BIN_EXE_serve");
 
 type InProcess = fn(&Policy, &TestRequest) -> TestResponse;
 
@@ -31,40 +29,16 @@ fn in_process_impossible(framework: &str) -> &'static [&'static str] {
     }
 }
 
-fn request(case: &cases::Case) -> TestRequest {
-    TestRequest {
-        method: case.method.clone(),
-        path: case.path.clone(),
-        headers: case.header_lines(),
-    }
-}
-
 fn run_in_process(framework: &str, run: InProcess) {
-    let suite = cases::load();
-    let policies = suite.built_policies();
-    let mut failures = Vec::new();
-    let mut skipped = Vec::new();
-    for case in &suite.cases {
-        let res = run(&policies[&case.policy], &request(case));
+    let expected_skips = in_process_impossible(framework);
+    cases::load().run_every_case(framework, expected_skips, |policy, case| {
+        let res = run(policy, &case.request());
         if res.status == 0 {
-            skipped.push(case.name.as_str());
-            continue;
+            Sent::Skipped
+        } else {
+            Sent::Answer(res)
         }
-        if let Err(e) = case.check_response(res.status, &res.headers) {
-            failures.push(e);
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{framework}: {} failing cases:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-    assert_eq!(
-        skipped,
-        in_process_impossible(framework),
-        "{framework}: unexpected skips"
-    );
+    });
 }
 
 #[test]
@@ -87,32 +61,26 @@ fn warp_in_process() {
     run_in_process(IN_PROCESS[3].0, IN_PROCESS[3].1);
 }
 
+/// Every case over HTTP, one `serve` per policy (cases run grouped by policy).
 fn run_over_http(framework: &'static str) {
     let suite = cases::load();
-    let mut failures = Vec::new();
-    let mut ran = 0;
-    for (name, config) in &suite.policies {
-        let server =
-            support::server::start(framework, &toml::to_string(config).expect("policy toml"));
-        for case in suite.cases.iter().filter(|c| &c.policy == name) {
-            match raw_http::send(server.addr, &request(case)) {
-                Ok(res) => {
-                    ran += 1;
-                    if let Err(e) = case.check_response(res.status, &res.headers) {
-                        failures.push(e);
-                    }
-                }
-                Err(e) => failures.push(format!("{}: {e}", case.name)),
-            }
+    let mut server: Option<(String, Server)> = None;
+    let label = format!("{framework} over HTTP");
+    suite.run_every_case(&label, &[], |_, case| {
+        if server
+            .as_ref()
+            .is_none_or(|(policy, _)| *policy != case.policy)
+        {
+            drop(server.take());
+            let config = toml::to_string(&suite.policies[&case.policy]).expect("policy toml");
+            server = Some((case.policy.clone(), serve::start(SERVE, framework, &config)));
         }
-    }
-    assert!(
-        failures.is_empty(),
-        "{framework} over HTTP: {} failing cases:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-    assert_eq!(ran, suite.cases.len());
+        let (_, running) = server.as_ref().expect("a server runs this case's policy");
+        match raw_http::send(running.addr, &case.request()) {
+            Ok(res) => Sent::Answer(res),
+            Err(e) => Sent::Failed(e.to_string()),
+        }
+    });
 }
 
 #[test]

@@ -1,16 +1,29 @@
 //! The `serve` command line: an invalid policy is refused before binding, with every
 //! problem printed; `--framework all` starts the four servers on consecutive ports.
 
-mod support {
-    pub mod server;
-}
-
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::server::{TempDir, free_port};
+use cors_testkit::serve::{TempDir, free_port};
+
+const SERVE: &str = env!("CARGO_BIN_EXE_serve");
+
+/// Runs `serve --framework axum --listen 127.0.0.1:<port> --policy <policy>` to its end.
+fn serve_axum(port: u16, policy: &std::path::Path) -> std::process::Output {
+    Command::new(SERVE)
+        .args([
+            "--framework",
+            "axum",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--policy",
+        ])
+        .arg(policy)
+        .output()
+        .unwrap()
+}
 
 #[test]
 fn invalid_policy_exits_non_zero_before_binding_and_names_every_problem() {
@@ -24,17 +37,7 @@ fn invalid_policy_exits_non_zero_before_binding_and_names_every_problem() {
     // Hold the port: if serve tried to bind before validating, it would fail differently.
     let held = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = held.local_addr().unwrap().port();
-    let out = Command::new(env!("CARGO_BIN_EXE_serve"))
-        .args([
-            "--framework",
-            "axum",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--policy",
-        ])
-        .arg(&policy)
-        .output()
-        .unwrap();
+    let out = serve_axum(port, &policy);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("allow_methodz"), "{stderr}");
@@ -44,17 +47,7 @@ fn invalid_policy_exits_non_zero_before_binding_and_names_every_problem() {
         "allow_origins = [\"https://example.com/\", \"null\"]\nmax_age = 100000\n",
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_serve"))
-        .args([
-            "--framework",
-            "axum",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--policy",
-        ])
-        .arg(&policy)
-        .output()
-        .unwrap();
+    let out = serve_axum(port, &policy);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("3 problems"), "{stderr}");
@@ -69,13 +62,10 @@ fn invalid_policy_exits_non_zero_before_binding_and_names_every_problem() {
 
 #[test]
 fn unknown_arguments_are_usage_errors() {
-    let out = Command::new(env!("CARGO_BIN_EXE_serve"))
-        .arg("--bogus")
-        .output()
-        .unwrap();
+    let out = Command::new(SERVE).arg("--bogus").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage: serve"));
-    let out = Command::new(env!("CARGO_BIN_EXE_serve"))
+    let out = Command::new(SERVE)
         .args(["--framework", "express"])
         .output()
         .unwrap();
@@ -89,7 +79,7 @@ fn all_frameworks_start_on_consecutive_ports_with_the_bundled_policy() {
         .map(|_| free_port())
         .find(|&p| p < 65000 && (0..4).all(|i| TcpListener::bind(("127.0.0.1", p + i)).is_ok()))
         .expect("four free ports");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_serve"))
+    let mut child = Command::new(SERVE)
         .args(["--listen", &format!("127.0.0.1:{base}")])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

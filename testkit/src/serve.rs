@@ -1,6 +1,8 @@
 //! Starts the `serve` binary for one framework on a free loopback port, and stops it
 //! (killing the process) when dropped, so tests leave nothing behind.
-#![allow(dead_code)]
+//!
+//! The binary's path is the test's to give: `env!("CARGO_BIN_EXE_serve")`, which cargo
+//! sets only for cors-examples' own tests.
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
@@ -9,12 +11,15 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+/// The frameworks `serve --framework` runs.
 pub const FRAMEWORKS: [&str; 4] = ["axum", "actix", "rocket", "warp"];
 
 /// A running `serve`.
 pub struct Server {
     child: Child,
+    /// The address it listens on.
     pub addr: SocketAddr,
+    /// The framework it runs.
     pub framework: &'static str,
     _dir: Option<TempDir>,
 }
@@ -37,6 +42,8 @@ impl Drop for Server {
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
+    /// A new, empty directory under the system's temporary directory, named after `tag`,
+    /// this process and a counter.
     pub fn new(tag: &str) -> TempDir {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -45,6 +52,7 @@ impl TempDir {
         std::fs::create_dir_all(&dir).expect("temp dir");
         TempDir(dir)
     }
+    /// Its path.
     pub fn path(&self) -> &Path {
         &self.0
     }
@@ -64,8 +72,11 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// Starts `serve --framework <framework>` with the policy text given (TOML).
-pub fn start(framework: &'static str, policy_toml: &str) -> Server {
+/// Starts the `serve` binary at `serve` as `serve --framework <framework>` with the
+/// policy text given (TOML), on a free loopback port, and waits for its
+/// `<framework> listening on http://<addr>` line (60 s at most). Panics (a test failure)
+/// when it does not start after five ports.
+pub fn start(serve: &str, framework: &'static str, policy_toml: &str) -> Server {
     let dir = TempDir::new(framework);
     let policy = dir.path().join("policy.toml");
     std::fs::write(&policy, policy_toml).expect("write policy");
@@ -73,7 +84,7 @@ pub fn start(framework: &'static str, policy_toml: &str) -> Server {
     // A port picked free can be taken before serve binds it; try a few.
     for _ in 0..5 {
         let port = free_port();
-        match spawn(framework, &policy, port) {
+        match spawn(serve, framework, &policy, port) {
             Ok((child, addr)) => {
                 return Server {
                     child,
@@ -88,12 +99,17 @@ pub fn start(framework: &'static str, policy_toml: &str) -> Server {
     panic!("serve --framework {framework} did not start: {last_err}");
 }
 
-fn spawn(framework: &str, policy: &Path, port: u16) -> Result<(Child, SocketAddr), String> {
+fn spawn(
+    serve: &str,
+    framework: &str,
+    policy: &Path,
+    port: u16,
+) -> Result<(Child, SocketAddr), String> {
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
     // stderr goes to a file, never a pipe nobody drains (RUST_LOG=debug would fill it).
     let stderr_path = policy.with_extension(format!("{port}.stderr"));
     let stderr = std::fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_serve"))
+    let mut child = Command::new(serve)
         .args([
             "--framework",
             framework,

@@ -1,0 +1,136 @@
+//! `Policy::decide` and `Pending::write_to`: the one routine that writes a decision onto
+//! a response, checked on an in-memory response.
+
+use cors_core::{CorsHeader, CorsRequest, Policy};
+use cors_testkit::headers::{Line, Lines};
+
+fn written(policy: &Policy, req: &CorsRequest<'_>) -> Vec<(CorsHeader, Vec<u8>)> {
+    let pending = policy.decide(req, |v| Some(v.as_bytes().to_vec()));
+    assert_eq!(pending.len(), policy.evaluate(req).headers().len());
+    let mut out = Lines::new(policy);
+    pending.write_to(&mut out);
+    out.cors()
+}
+
+#[test]
+fn writes_exactly_the_decisions_headers_in_order() {
+    let policies = [
+        "allow_origins = [\"https://a.example\"]\nallow_headers = [\"*\"]\nallow_credentials = true\nmax_age = 5\nallow_private_network = true\nallow_methods = [\"*\"]",
+        "allow_origins = [\"*\"]\nallow_methods = [\"PATCH\"]\nallow_headers = [\"x-a\"]\nexpose_headers = [\"x-e\"]\nmax_age = 5",
+    ];
+    for text in policies {
+        let policy = Policy::from_toml_str(text).unwrap();
+        let mut preflight = CorsRequest::new(b"OPTIONS");
+        preflight.push_origin(b"https://a.example");
+        preflight.push_request_method(b"PATCH");
+        preflight.push_private_network(b"true");
+        for line in ["x-a", "", "x-a", "x-a"] {
+            preflight.push_request_headers(line.as_bytes());
+        }
+        let mut actual = CorsRequest::new(b"GET");
+        actual.push_origin(b"https://a.example");
+        for req in [&preflight, &actual] {
+            let d = policy.evaluate(req);
+            let expected: Vec<_> = d
+                .headers()
+                .map(|h| (h.name, h.value.as_bytes().to_vec()))
+                .collect();
+            assert!(!expected.is_empty());
+            assert_eq!(written(&policy, req), expected, "{text}");
+        }
+    }
+}
+
+#[test]
+fn an_answer_replaces_stale_cors_headers_and_vary() {
+    let policy = Policy::from_toml_str("allow_origins = [\"https://a.example\"]").unwrap();
+    let mut req = CorsRequest::new(b"OPTIONS");
+    req.push_origin(b"https://a.example");
+    req.push_request_method(b"GET");
+    let mut out = Lines::new(&policy);
+    out.lines = vec![
+        Line::Cors(CorsHeader::MaxAge, b"9".to_vec()),
+        Line::Vary(b"cookie".to_vec()),
+        Line::Other("x-kept".into(), b"1".to_vec()),
+    ];
+    policy
+        .decide(&req, |v| Some(v.as_bytes().to_vec()))
+        .write_to(&mut out);
+    assert_eq!(
+        out.lines,
+        [
+            Line::Other("x-kept".into(), b"1".to_vec()),
+            Line::Cors(CorsHeader::AllowOrigin, b"https://a.example".to_vec()),
+            Line::Cors(CorsHeader::AllowMethods, b"GET,HEAD,POST".to_vec()),
+            Line::Vary(
+                b"origin, access-control-request-method, access-control-request-headers".to_vec()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_forwarded_response_keeps_its_vary_and_loses_its_own_cors_headers() {
+    let policy = Policy::from_toml_str("allow_origins = [\"https://a.example\"]").unwrap();
+    let mut req = CorsRequest::new(b"GET");
+    req.push_origin(b"https://a.example");
+    let mut out = Lines::new(&policy);
+    out.lines = vec![
+        Line::Cors(CorsHeader::AllowOrigin, b"*".to_vec()),
+        Line::Other("Vary".into(), b"Accept-Encoding, Origin".to_vec()),
+        Line::Cors(CorsHeader::MaxAge, b"9".to_vec()),
+    ];
+    policy
+        .decide(&req, |v| Some(v.as_bytes().to_vec()))
+        .write_to(&mut out);
+    assert_eq!(
+        out.lines,
+        [
+            Line::Other("Vary".into(), b"Accept-Encoding, Origin".to_vec()),
+            // Not an actual request's header: the decision does not clear it.
+            Line::Cors(CorsHeader::MaxAge, b"9".to_vec()),
+            Line::Cors(CorsHeader::AllowOrigin, b"https://a.example".to_vec()),
+        ],
+        "Origin is already in Vary: no line added"
+    );
+}
+
+#[test]
+fn vary_star_is_left_alone_and_a_request_without_origin_only_adds_vary() {
+    let policy = Policy::from_toml_str("allow_origins = [\"https://a.example\"]").unwrap();
+    let req = CorsRequest::new(b"GET");
+    let mut out = Lines::new(&policy);
+    out.lines = vec![Line::Other("vary".into(), b"*".to_vec())];
+    policy
+        .decide(&req, |v| Some(v.as_bytes().to_vec()))
+        .write_to(&mut out);
+    assert_eq!(out.lines, [Line::Other("vary".into(), b"*".to_vec())]);
+
+    let mut out = Lines::new(&policy);
+    policy
+        .decide(&req, |v| Some(v.as_bytes().to_vec()))
+        .write_to(&mut out);
+    assert_eq!(out.lines, [Line::Vary(b"origin".to_vec())]);
+}
+
+#[test]
+fn any_origin_writes_star_on_a_request_without_origin_and_replaces_the_handlers_own() {
+    let policy =
+        Policy::from_toml_str("allow_origins = [\"*\"]\nexpose_headers = [\"x-e\"]").unwrap();
+    let req = CorsRequest::new(b"GET");
+    let mut out = Lines::new(&policy);
+    out.lines = vec![Line::Cors(
+        CorsHeader::AllowOrigin,
+        b"https://x.example".to_vec(),
+    )];
+    policy
+        .decide(&req, |v| Some(v.as_bytes().to_vec()))
+        .write_to(&mut out);
+    assert_eq!(
+        out.lines,
+        [
+            Line::Cors(CorsHeader::AllowOrigin, b"*".to_vec()),
+            Line::Cors(CorsHeader::ExposeHeaders, b"x-e".to_vec()),
+        ]
+    );
+}
