@@ -25,10 +25,17 @@ pub struct Pending<V> {
     from_policy: u8,
     /// Bit `h as u8` set: header `h` has echoed values (in `echoed`, then `spilled`).
     from_request: u8,
-    echoed: [Option<(CorsHeader, V)>; INLINE],
-    spilled: Vec<(CorsHeader, V)>,
-    clears: &'static [CorsHeader],
+    /// Bit `h as u8` set: header `h` is removed first ([`Decision::clears`]).
+    clears: u8,
     vary: Vary,
+    /// The first echoed values, with their header names in `echoed_names`: kept apart so
+    /// that `Option<V>` uses `V`'s niche and the whole stays small enough to be moved
+    /// without a `memcpy` call.
+    echoed: [Option<V>; INLINE],
+    echoed_names: [CorsHeader; INLINE],
+    /// Echoed values past the inline ones (several echoed
+    /// `Access-Control-Request-Headers` lines): rare, so boxed to keep `Pending` small.
+    spilled: Option<Box<Vec<(CorsHeader, V)>>>,
 }
 
 impl Policy {
@@ -73,10 +80,14 @@ impl<V> Pending<V> {
             action: decision.action(),
             from_policy: 0,
             from_request: 0,
-            echoed: [const { None }; INLINE],
-            spilled: Vec::new(),
-            clears: decision.clears(),
+            clears: decision
+                .clears()
+                .iter()
+                .fold(0, |bits, &h| bits | 1 << h as u8),
             vary: decision.vary(),
+            echoed: [const { None }; INLINE],
+            echoed_names: [CorsHeader::AllowOrigin; INLINE],
+            spilled: None,
         };
         let mut inline = 0;
         for h in decision.headers() {
@@ -91,12 +102,16 @@ impl<V> Pending<V> {
                 continue;
             };
             pending.from_request |= 1 << h as u8;
-            match pending.echoed.get_mut(inline) {
-                Some(slot) => {
-                    *slot = Some((h, value));
+            match (
+                pending.echoed.get_mut(inline),
+                pending.echoed_names.get_mut(inline),
+            ) {
+                (Some(slot), Some(name)) => {
+                    *slot = Some(value);
+                    *name = h;
                     inline += 1;
                 }
-                None => pending.spilled.push((h, value)),
+                _ => pending.spilled.get_or_insert_default().push((h, value)),
             }
         }
         pending
@@ -114,7 +129,7 @@ impl<V> Pending<V> {
     pub fn len(&self) -> usize {
         self.from_policy.count_ones() as usize
             + self.echoed.iter().flatten().count()
-            + self.spilled.len()
+            + self.spilled.as_ref().map_or(0, |s| s.len())
     }
 
     /// Whether it writes no CORS header (it may still add `Vary`).
@@ -134,13 +149,15 @@ impl<V> Pending<V> {
     pub fn write_to<H: ResponseHeaders<Value = V>>(self, out: &mut H) {
         let answer = matches!(self.action, Action::Respond { .. });
         let clears = self.clears;
-        let stale = !clears.is_empty()
+        let stale = clears != 0
             && out.any_name(|n| {
                 CorsHeader::is_access_control_name(n) || (answer && n.eq_ignore_ascii_case("vary"))
             });
         if stale {
-            for &h in clears {
-                out.remove(h);
+            for h in CorsHeader::ALL {
+                if clears & (1 << h as u8) != 0 {
+                    out.remove(h);
+                }
             }
             if answer {
                 out.remove_vary();
@@ -168,12 +185,13 @@ impl<V> Pending<V> {
             from_policy,
             from_request,
             mut echoed,
+            echoed_names,
             spilled,
             ..
         } = self;
         // The echoed values are in the decision's order: inline ones first, then spilled.
         let mut next = 0;
-        let mut spilled = spilled.into_iter().peekable();
+        let mut spilled = spilled.into_iter().flat_map(|s| *s).peekable();
         let mut bits = from_policy | from_request;
         while bits != 0 {
             let bit = bits.trailing_zeros() as usize;
@@ -189,11 +207,10 @@ impl<V> Pending<V> {
             if from_request & (1 << bit) == 0 {
                 continue;
             }
-            while let Some((name, v)) = echoed
-                .get_mut(next)
-                .and_then(|slot| slot.take_if(|(name, _)| *name == h))
+            while echoed_names.get(next) == Some(&h)
+                && let Some(v) = echoed.get_mut(next).and_then(Option::take)
             {
-                out.append(name, v);
+                out.append(h, v);
                 next += 1;
             }
             if next == INLINE {
