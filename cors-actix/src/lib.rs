@@ -31,7 +31,7 @@ use actix_web::{Error, HttpResponse, ResponseError};
 use cors_core::{Action, CorsHeader, CorsRequest, Pending, ResponseHeaders, Value};
 use pin_project_lite::pin_project;
 
-pub use cors_core::Policy;
+pub use cors_core::{self, Policy};
 
 /// `Access-Control-Request-Private-Network`.
 const ACRPN: HeaderName = HeaderName::from_static("access-control-request-private-network");
@@ -87,6 +87,7 @@ pub struct Cors {
 
 impl Cors {
     /// Middleware applying `policy`.
+    #[must_use]
     pub fn new(policy: Policy) -> Self {
         Self { policy }
     }

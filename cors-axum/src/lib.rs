@@ -34,7 +34,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use cors_core::{Action, Policy};
+use cors_core::Action;
 use http::{Request, Response};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
@@ -42,7 +42,7 @@ use tower_service::Service;
 
 use cors_core::http1::PendingHeaders as Pending;
 
-pub use cors_core;
+pub use cors_core::{self, Policy};
 
 /// A tower [`Layer`] that applies a CORS [`Policy`] to every request of the service it wraps.
 ///
@@ -90,6 +90,7 @@ pub struct CorsLayer {
 
 impl CorsLayer {
     /// A layer applying `policy`.
+    #[must_use]
     pub fn new(policy: Policy) -> Self {
         Self { policy }
     }
@@ -128,6 +129,7 @@ pub struct Cors<S> {
 
 impl<S> Cors<S> {
     /// Wraps `inner` with `policy` (the same as `CorsLayer::new(policy).layer(inner)`).
+    #[must_use]
     pub fn new(inner: S, policy: Policy) -> Self {
         Self { inner, policy }
     }

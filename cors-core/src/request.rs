@@ -233,6 +233,7 @@ impl<'a> CorsRequest<'a> {
 }
 
 #[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl<'a> CorsRequest<'a> {
     /// A view of an `http` 1.x request's method and headers, without copying any value.
     ///

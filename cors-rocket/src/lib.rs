@@ -33,7 +33,7 @@ use rocket::http::{Header, Method, Status};
 use rocket::route::{Handler, Outcome, Route};
 use rocket::{Build, Data, Request, Response, Rocket};
 
-pub use cors_core::Policy;
+pub use cors_core::{self, Policy};
 
 /// The CORS fairing: `.attach(Cors::new(policy))`.
 ///
@@ -89,6 +89,7 @@ impl Cors {
     pub const ROUTE_RANK: isize = isize::MIN;
 
     /// A fairing applying `policy`.
+    #[must_use]
     pub fn new(policy: Policy) -> Self {
         Self { policy }
     }

@@ -44,7 +44,7 @@
 use std::convert::Infallible;
 use std::future::{Ready, ready};
 
-use cors_core::{Action, Policy};
+use cors_core::Action;
 use warp::http::{HeaderMap, Method, StatusCode};
 use warp::reject::Reject;
 use warp::reply::Response;
@@ -52,7 +52,7 @@ use warp::{Filter, Rejection, Reply};
 
 use cors_core::http1::PendingHeaders as Pending;
 
-pub use cors_core;
+pub use cors_core::{self, Policy};
 
 /// Wraps a warp filter with a CORS [`Policy`]; `filter.with(cors!(policy))` does the same.
 ///
