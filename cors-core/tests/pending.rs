@@ -134,3 +134,63 @@ fn any_origin_writes_star_on_a_request_without_origin_and_replaces_the_handlers_
         ]
     );
 }
+
+/// Collects what a `fmt` subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The events `decide` emits for `req`, as text, with `filter` (an `EnvFilter` directive).
+fn events(policy: &Policy, req: &CorsRequest<'_>, filter: &str) -> String {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        let _ = policy.decide(req, |v| Some(v.as_bytes().to_vec()));
+    });
+    let bytes = captured.0.lock().map(|b| b.clone()).unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[test]
+fn a_rejection_is_one_debug_event_under_the_cors_target() {
+    let policy = Policy::from_toml_str("allow_origins = [\"https://a.example\"]").unwrap();
+    let mut req = CorsRequest::new(b"OPTIONS");
+    req.push_origin(b"https://evil.example\n");
+    req.push_request_method(b"PUT");
+    let text = events(&policy, &req, "cors=debug");
+    assert_eq!(text.lines().count(), 1, "{text}");
+    for part in [
+        "DEBUG cors:",
+        "CORS request rejected: origin \"https://evil.example\\x0a\" not allowed",
+        "kind=\"preflight\"",
+        "reason=\"origin-not-allowed\"",
+        "origin=\"https://evil.example\\x0a\"",
+        "method=\"PUT\"",
+    ] {
+        assert!(text.contains(part), "{part:?} not in {text}");
+    }
+    // Another target's filter, or info level, hides it.
+    assert_eq!(events(&policy, &req, "cors=info"), "");
+    assert_eq!(events(&policy, &req, "cors_actix=debug"), "");
+    // An allowed request is not reported.
+    let mut ok = CorsRequest::new(b"GET");
+    ok.push_origin(b"https://a.example");
+    assert_eq!(events(&policy, &ok, "cors=debug"), "");
+}

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! With `--framework all` (the default) axum listens on PORT, actix-web on PORT+1, rocket
-//! on PORT+2 and warp on PORT+3. Set `RUST_LOG=debug` to see every rejected CORS request.
+//! on PORT+2 and warp on PORT+3. Set `RUST_LOG=cors=debug` to see every rejected CORS request.
 //! `--no-cors` runs the same routes without the CORS middleware (no policy is loaded), as
 //! the baseline for load runs.
 
