@@ -234,6 +234,40 @@ impl<'a> Decision<'a> {
         }
     }
 
+    /// Calls `f` for each header, in the order of [`Decision::headers`], straight from the
+    /// fields (no counting): what [`Pending`](crate::Pending) is built with.
+    #[inline]
+    pub(crate) fn for_each_header(&self, mut f: impl FnMut(CorsHeader, Value<'a>)) {
+        let policy = |v: Option<&'a PolicyValue>| v.map(Value::Policy);
+        if let Some(v) = self.allow_origin {
+            f(CorsHeader::AllowOrigin, v);
+        }
+        if let Some(v) = policy(self.allow_credentials) {
+            f(CorsHeader::AllowCredentials, v);
+        }
+        if let Some(v) = policy(self.expose_headers) {
+            f(CorsHeader::ExposeHeaders, v);
+        }
+        if let Some(v) = self.allow_methods {
+            f(CorsHeader::AllowMethods, v);
+        }
+        match self.allow_headers {
+            AllowHeaders::None => {}
+            AllowHeaders::Policy(v) => f(CorsHeader::AllowHeaders, Value::Policy(v)),
+            AllowHeaders::Echo { lines, count } => {
+                for line in lines.iter().take(usize::from(count)) {
+                    f(CorsHeader::AllowHeaders, Value::RequestHeaders(line));
+                }
+            }
+        }
+        if let Some(v) = policy(self.max_age) {
+            f(CorsHeader::MaxAge, v);
+        }
+        if let Some(v) = policy(self.allow_private_network) {
+            f(CorsHeader::AllowPrivateNetwork, v);
+        }
+    }
+
     /// The CORS headers removed from the response (when it has any) before
     /// [`Decision::headers`] are added, so that each appears exactly as decided: a
     /// handler's own `Access-Control-Allow-Origin` never survives beside ours.

@@ -65,14 +65,14 @@ impl Policy {
     ) -> Pending<V> {
         let decision = self.evaluate(req);
         crate::event::rejected(req, &decision);
-        Pending::new(self, &decision, own)
+        Pending::new(&decision, own)
     }
 }
 
 impl<V> Pending<V> {
-    /// Detaches `decision` (made by `policy`).
+    /// Detaches `decision`. Its [`Value::Policy`] values are always its policy's own
+    /// ([`Policy::value`]), written later from [`ResponseHeaders::policy_value`].
     pub(crate) fn new<'a>(
-        policy: &Policy,
         decision: &Decision<'a>,
         mut own: impl FnMut(Value<'a>) -> Option<V>,
     ) -> Self {
@@ -90,16 +90,13 @@ impl<V> Pending<V> {
             spilled: None,
         };
         let mut inline = 0;
-        for h in decision.headers() {
-            let (h, value) = (h.name, h.value);
-            if let Value::Policy(v) = value
-                && policy.value(h).is_some_and(|p| std::ptr::eq(p, v))
-            {
+        decision.for_each_header(|h, value| {
+            if let Value::Policy(_) = value {
                 pending.from_policy |= 1 << h as u8;
-                continue;
+                return;
             }
             let Some(value) = own(value) else {
-                continue;
+                return;
             };
             pending.from_request |= 1 << h as u8;
             match (
@@ -113,7 +110,7 @@ impl<V> Pending<V> {
                 }
                 _ => pending.spilled.get_or_insert_default().push((h, value)),
             }
-        }
+        });
         pending
     }
 
@@ -191,7 +188,7 @@ impl<V> Pending<V> {
         } = self;
         // The echoed values are in the decision's order: inline ones first, then spilled.
         let mut next = 0;
-        let mut spilled = spilled.into_iter().flat_map(|s| *s).peekable();
+        let mut spilled = spilled.map(|s| s.into_iter().peekable());
         let mut bits = from_policy | from_request;
         while bits != 0 {
             let bit = bits.trailing_zeros() as usize;
@@ -213,7 +210,9 @@ impl<V> Pending<V> {
                 out.append(h, v);
                 next += 1;
             }
-            if next == INLINE {
+            if next == INLINE
+                && let Some(spilled) = spilled.as_mut()
+            {
                 while let Some((name, v)) = spilled.next_if(|(name, _)| *name == h) {
                     out.append(name, v);
                 }

@@ -194,3 +194,27 @@ fn a_rejection_is_one_debug_event_under_the_cors_target() {
     ok.push_origin(b"https://a.example");
     assert_eq!(events(&policy, &ok, "cors=debug"), "");
 }
+
+#[test]
+fn every_policy_value_in_a_decision_is_the_policys_own() {
+    // `Pending` notes such values and writes `Policy::value` later: they must be the same.
+    let suite = cors_testkit::cases::load();
+    let policies = suite.built_policies();
+    let mut checked = 0;
+    for case in &suite.cases {
+        let policy = &policies[&case.policy];
+        let lines = case.header_lines();
+        let mut req = CorsRequest::new(case.method.as_bytes());
+        for (name, value) in &lines {
+            req.push_header(name.as_bytes(), value);
+        }
+        for h in policy.evaluate(&req).headers() {
+            if let cors_core::Value::Policy(v) = h.value {
+                let own = policy.value(h.name).map(|p| p as *const _);
+                assert_eq!(own, Some(v as *const _), "{}: {}", case.name, h.name);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} policy values");
+}
