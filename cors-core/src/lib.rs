@@ -55,7 +55,7 @@ pub use decision::{
     Reason, RequestKind, Value, Vary,
 };
 pub use detached::Detached;
-pub use error::{PolicyError, Problem, ProblemKind};
+pub use error::{Format, Key, PolicyError, Problem, ProblemKind};
 pub use origin::{MAX_ORIGIN_LEN, OriginSyntax};
 pub use policy::{Policy, PolicyBuilder};
 pub use request::{CorsRequest, Field, MAX_REQUEST_HEADER_LINES, names};
