@@ -7,16 +7,10 @@
 use cors_core::{Action, CorsHeader, CorsRequest, Detached, Policy, RequestKind};
 use libfuzzer_sys::fuzz_target;
 
-const EXACT: [&str; 3] = [
-    "https://app.example.com",
-    "http://localhost:8080",
-    "http://[::1]:3000",
-];
+const EXACT: [&str; 3] = ["https://app.example.com", "http://localhost:8080", "http://[::1]:3000"];
 
 fn matches_pattern(o: &[u8]) -> bool {
-    let Ok(o) = std::str::from_utf8(o) else {
-        return false;
-    };
+    let Ok(o) = std::str::from_utf8(o) else { return false };
     // https://*.example.org
     if let Some(host) = o.strip_prefix("https://")
         && let Some(sub) = host.strip_suffix(".example.org")
@@ -35,9 +29,7 @@ fn matches_pattern(o: &[u8]) -> bool {
         return true;
     }
     // http://127.0.0.1:*
-    o == "http://127.0.0.1"
-        || o.strip_prefix("http://127.0.0.1:")
-            .is_some_and(|p| !p.is_empty())
+    o == "http://127.0.0.1" || o.strip_prefix("http://127.0.0.1:").is_some_and(|p| !p.is_empty())
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -72,10 +64,7 @@ fuzz_target!(|data: &[u8]| {
     let d = policy.evaluate(&req);
     if let Some(acao) = d.header(CorsHeader::AllowOrigin) {
         let o = acao.as_bytes();
-        assert!(
-            EXACT.iter().any(|e| e.as_bytes() == o) || matches_pattern(o),
-            "allowed {o:?}"
-        );
+        assert!(EXACT.iter().any(|e| e.as_bytes() == o) || matches_pattern(o), "allowed {o:?}");
         assert!(d.is_allowed());
     }
     if d.kind() == RequestKind::Preflight && !d.is_allowed() {
@@ -85,10 +74,8 @@ fuzz_target!(|data: &[u8]| {
     if !d.is_allowed() {
         assert_eq!(d.headers().len(), 0);
     }
-    let expected: Vec<(CorsHeader, Vec<u8>)> = d
-        .headers()
-        .map(|h| (h.name, h.value.as_bytes().to_vec()))
-        .collect();
+    let expected: Vec<(CorsHeader, Vec<u8>)> =
+        d.headers().map(|h| (h.name, h.value.as_bytes().to_vec())).collect();
     assert_eq!(d.headers().len(), expected.len());
     let detached = Detached::new(policy, &d, |_, v| Some(v.as_bytes().to_vec()));
     assert_eq!(detached.len(), expected.len());

@@ -22,8 +22,5 @@ fuzz_target!(|data: &[u8]| {
     req.push_origin(data);
     let d = policy.evaluate(&req);
     assert!(d.is_allowed(), "{text}");
-    assert_eq!(
-        d.header(CorsHeader::AllowOrigin).map(|v| v.as_bytes()),
-        Some(data)
-    );
+    assert_eq!(d.header(CorsHeader::AllowOrigin).map(|v| v.as_bytes()), Some(data));
 });
