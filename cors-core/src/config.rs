@@ -464,7 +464,7 @@ impl PolicyConfig {
                 }
                 Err(PatternError::Punycode) => {
                     problems.push(Problem::new(KEY, value, ProblemKind::InvalidPunycode).with_fix(
-                        "write the host as browsers do: its Unicode form converted by an IDNA tool, or the ASCII name",
+                        "check the name; written in Unicode (https://bücher.example), the host is refused with its Punycode form as the fix",
                     ));
                     continue;
                 }
