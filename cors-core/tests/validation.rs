@@ -858,3 +858,42 @@ fn max_age_names_every_engines_cap() {
         assert!(shown.contains(cap), "{shown}");
     }
 }
+
+#[test]
+fn deep_or_exploding_documents_are_syntax_errors_not_crashes() {
+    let deep = "[".repeat(100_000);
+    let loaders: [(Format, fn(&str) -> Result<PolicyConfig, PolicyError>); 3] = [
+        (Format::Toml, PolicyConfig::from_toml_str),
+        (Format::Json, PolicyConfig::from_json_str),
+        (Format::Yaml, PolicyConfig::from_yaml_str),
+    ];
+    for (format, load) in loaders {
+        let text = match format {
+            Format::Toml => format!("allow_origins = {deep}"),
+            _ => deep.clone(),
+        };
+        let e = load(&text).unwrap_err();
+        assert!(
+            matches!(e.problems(), [p] if matches!(p.kind(), ProblemKind::Syntax { format: f, .. } if *f == format)),
+            "{format}: {e}"
+        );
+    }
+    // YAML aliases that would expand to billions of nodes.
+    let mut bomb = String::from("a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
+    for (prev, next) in ('a'..='h').zip('b'..='i') {
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        bomb.push_str(&format!("{next}: &{next} [{refs}]\n"));
+    }
+    let e = PolicyConfig::from_yaml_str(&bomb).unwrap_err();
+    assert!(e.to_string().contains("repetition limit exceeded"), "{e}");
+    assert!(
+        matches!(
+            e.problems()[0].kind(),
+            ProblemKind::Syntax {
+                format: Format::Yaml,
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
