@@ -862,7 +862,8 @@ fn max_age_names_every_engines_cap() {
 #[test]
 fn deep_or_exploding_documents_are_syntax_errors_not_crashes() {
     let deep = "[".repeat(100_000);
-    let loaders: [(Format, fn(&str) -> Result<PolicyConfig, PolicyError>); 3] = [
+    type Loader = fn(&str) -> Result<PolicyConfig, PolicyError>;
+    let loaders: [(Format, Loader); 3] = [
         (Format::Toml, PolicyConfig::from_toml_str),
         (Format::Json, PolicyConfig::from_json_str),
         (Format::Yaml, PolicyConfig::from_yaml_str),
