@@ -155,7 +155,7 @@ pub enum ProblemKind {
         format: Format,
         /// The line of the error, from 1.
         line: usize,
-        /// The column of the error, from 1, in characters (TOML, YAML) or bytes (JSON).
+        /// The column of the error, from 1, in characters (not bytes) for every format.
         /// When a parser gives no position (rare: errors found only at the end of the
         /// document), line and column point just past the end of the document.
         column: usize,

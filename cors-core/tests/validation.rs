@@ -604,6 +604,11 @@ fn syntax_errors_carry_line_and_column() {
     let yaml = "allow_origins:\n  - https://a.example\n max_age: 60\n";
     let (format, line, _) = at(PolicyConfig::from_yaml_str(yaml).unwrap_err());
     assert_eq!((format, line), (Format::Yaml, 3));
+    let yaml = "allow_origins: [\"пример\" x]";
+    assert_eq!(
+        at(PolicyConfig::from_yaml_str(yaml).unwrap_err()),
+        (Format::Yaml, 1, 26)
+    );
     let yaml = "allow_origins: [\"a\", \"b\"\nmax_age: 1";
     let (format, line, column) = at(PolicyConfig::from_yaml_str(yaml).unwrap_err());
     assert_eq!(format, Format::Yaml);
