@@ -4,16 +4,21 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{PolicyError, Problem, ProblemKind};
+use crate::error::{Format, Key, PolicyError, Problem, ProblemKind};
 use crate::matcher::{Pattern, PatternError};
-use crate::origin::OriginSyntax;
 use crate::token;
 
 /// The keys of a policy file. Every field but `allow_origins` has a default.
 ///
+/// Each field's documentation says what it permits and what it refuses; [`Policy::new`]
+/// (and [`Policy::builder`], which has the same vocabulary) checks every rule and reports
+/// every broken one at once, never panicking, whatever the strings hold.
+///
 /// It derives serde's traits with `deny_unknown_fields`, so the same keys load from any
-/// serde format; [`PolicyConfig::from_toml_str`] and [`PolicyConfig::from_json_str`]
-/// also report every unknown key and wrong type at once.
+/// serde format; [`PolicyConfig::from_toml_str`], [`PolicyConfig::from_json_str`],
+/// [`PolicyConfig::from_yaml_str`] and [`PolicyConfig::from_file`] also report every
+/// unknown key, missing key and wrong type at once, and syntax errors with their line and
+/// column.
 ///
 /// ```
 /// let config = cors_core::PolicyConfig::from_toml_str(r#"
@@ -25,39 +30,159 @@ use crate::token;
 /// let policy = cors_core::Policy::new(&config).unwrap();
 /// # let _ = policy;
 /// ```
+///
+/// [`Policy::new`]: crate::Policy::new
+/// [`Policy::builder`]: crate::Policy::builder
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyConfig {
-    /// Allowed origins: exact (`https://app.example.com`), `*` (any), subdomain patterns
-    /// (`https://*.example.com`), port wildcards (`http://localhost:*`) and one-label
-    /// globs (`https://pr-*.preview.example.com`). Required, non-empty.
+    /// The origins whose pages may read responses. Required and non-empty (in code, an
+    /// origin predicate given to [`PolicyBuilder::allow_origin_predicate`] may stand in).
+    ///
+    /// Permitted:
+    /// - **Exact origins** in the serialized form browsers send in `Origin`:
+    ///   `scheme://host[:port]`, scheme and host lower-case, no default port (`:443` for
+    ///   https, `:80` for http), no path, trailing slash, query, fragment or user name:
+    ///   `"https://app.example.com"`, `"http://localhost:3000"`, `"http://127.0.0.1:8080"`,
+    ///   `"http://[::1]:8080"`, `"chrome-extension://abcdefghijklmnop"`. Internationalized
+    ///   hosts are written in Punycode (`"https://xn--bcher-kva.example"`, not
+    ///   `"https://bücher.example"`), IP addresses canonically (IPv6 per RFC 5952).
+    ///   A fully qualified host with a trailing dot (`"http://localhost.:3000"`,
+    ///   `"https://example.com."`) is allowed: browsers send it as written, and it is a
+    ///   different origin from the one without the dot, so each matches only itself.
+    /// - **`"*"`**, alone: every origin (`Access-Control-Allow-Origin: *`).
+    /// - **Subdomain patterns** `"https://*.example.com"`: one or more labels below
+    ///   `example.com` (`https://a.example.com`, `https://a.b.example.com`), never
+    ///   `https://example.com` itself. `"https://*.example.com."` matches the trailing-dot
+    ///   hosts below `example.com.` only.
+    /// - **One-label globs** in the leftmost label, of letters, digits, `-`, `_` and `*`:
+    ///   `"https://pr-*.preview.example.com"` matches `https://pr-12.preview.example.com`
+    ///   but not `https://pr-1.x.preview.example.com`.
+    /// - **Port wildcards** `"http://localhost:*"`: any port, the default one included.
+    ///
+    /// Refused, with the reason and, where there is one, a fix:
+    /// - `"null"` (the opaque origin of sandboxed pages, `file:` pages and redirects:
+    ///   trusting it trusts everyone) and `file:` origins (sent as `null`).
+    /// - Anything not in serialized form: `"https://example.com/"` (did you mean
+    ///   `"https://example.com"`?), `"example.com"`, `"https://Example.com"`,
+    ///   `"https://example.com:443"`, `"https://bücher.example"`, `"пример.рф"`.
+    /// - Hosts with an `xn--` label that is not valid Punycode (`"http://xn--f"`):
+    ///   browsers refuse such URLs. Longer than 1024 bytes.
+    /// - Wildcards in the scheme, in an IP address, outside the leftmost label
+    ///   (`"https://api.*.example.com"`), with no fixed domain (`"https://*"`), and a port
+    ///   together with a port wildcard.
+    /// - `"*"` beside other origins.
+    /// - With `allow_credentials`: `"*"`; plain `http://` origins on a host that is not
+    ///   loopback (`localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`), unless
+    ///   `dangerously_allow_insecure_origins`; patterns directly on a public suffix
+    ///   (`"https://*.github.io"`, `"https://app-*.vercel.app"`), which anyone can register
+    ///   under.
+    ///
+    /// On requests, an `Origin` longer than 1024 bytes ([`MAX_ORIGIN_LEN`]) or not in
+    /// serialized form never matches an exact origin or a pattern (`"*"` allows every
+    /// value).
+    ///
+    /// [`PolicyBuilder::allow_origin_predicate`]: crate::PolicyBuilder::allow_origin_predicate
+    /// [`MAX_ORIGIN_LEN`]: crate::MAX_ORIGIN_LEN
     pub allow_origins: Vec<String>,
-    /// Allowed methods besides the always-allowed GET, HEAD and POST; `*` = any.
+    /// Methods allowed besides GET, HEAD and POST, which are always allowed (the Fetch
+    /// standard never preflights them). Default: none.
+    ///
+    /// Permitted: method names (RFC 9110 tokens), compared case-sensitively as HTTP
+    /// does, except the six that `fetch()` upper-cases (`delete`, `get`, `head`,
+    /// `options`, `post`, `put`), which are upper-cased here too: `"PUT"`, `"PATCH"`,
+    /// `"delete"`. `"*"`: any method (the request's method is echoed).
+    ///
+    /// Refused: what is not a token (`"GET POST"`, `" PUT"`: did you mean `"PUT"`?), and
+    /// the methods browsers never send: `CONNECT`, `TRACE`, `TRACK` (any case).
     #[serde(default)]
     pub allow_methods: Vec<String>,
-    /// Allowed request headers; `*` = any (Authorization must still be listed).
+    /// Request headers a page may send. Default: none (CORS-safelisted headers such as
+    /// `accept` or a simple `content-type` never need listing).
+    ///
+    /// Permitted: header names (RFC 9110 tokens), compared case-insensitively:
+    /// `"content-type"`, `"X-Request-Id"`, `"authorization"`. `"*"`: any name but
+    /// `authorization`, which must still be listed by name (as the Fetch standard
+    /// requires); with `allow_credentials`, `"*"` echoes the requested names instead of
+    /// sending `*`, which browsers would read as a literal name.
+    ///
+    /// Refused: what is not a token (`"x-a,x-b"`: list each header as its own string;
+    /// `"X-Token:"`), the names browsers never let a page set (`cookie`, `host`,
+    /// `origin`, `content-length`, `access-control-request-method`, `sec-*`, `proxy-*`,
+    /// …), and CORS response headers (`access-control-allow-*`,
+    /// `access-control-expose-headers`, `access-control-max-age`).
+    ///
+    /// On requests, a preflight's `Access-Control-Request-Headers` is refused as
+    /// malformed beyond 8 header lines ([`MAX_REQUEST_HEADER_LINES`]), 1024 names in all,
+    /// or 16 empty elements (`a,,b`); browsers send one line with a few names.
+    ///
+    /// [`MAX_REQUEST_HEADER_LINES`]: crate::MAX_REQUEST_HEADER_LINES
     #[serde(default)]
     pub allow_headers: Vec<String>,
-    /// Response headers a page may read; `*` = all (not with credentials).
+    /// Response headers a page may read besides the CORS-safelisted ones
+    /// (`cache-control`, `content-language`, `content-length`, `content-type`, `expires`,
+    /// `last-modified`, `pragma`), which it can always read. Default: none.
+    ///
+    /// Permitted: header names (RFC 9110 tokens), case-insensitive: `"x-request-id"`,
+    /// `"ETag"`. Safelisted names are accepted, though listing them changes nothing.
+    /// `"*"`: every header, only without credentials (with credentials browsers read it
+    /// as a literal name).
+    ///
+    /// Refused, because no page could ever read them:
+    /// - `set-cookie`, `set-cookie2`: forbidden response-header names, never exposed.
+    /// - CORS response headers, `access-control-*` (`access-control-allow-origin`,
+    ///   `access-control-max-age`, …): the policy sets them itself, and browsers never
+    ///   expose them.
+    /// - Request headers `origin` and `access-control-request-*`: responses do not carry
+    ///   them.
+    /// - What is not a token (`"x y"`), and `"*"` together with `allow_credentials`.
     #[serde(default)]
     pub expose_headers: Vec<String>,
-    /// Whether pages may send cookies and read credentialed responses.
+    /// Whether pages may send cookies and HTTP authentication and read credentialed
+    /// responses (`Access-Control-Allow-Credentials: true`). Default: `false`.
+    ///
+    /// With `true`, `"*"` is refused in `allow_origins` and `expose_headers`, plain
+    /// `http://` origins must be loopback (or `dangerously_allow_insecure_origins` set),
+    /// and patterns directly on a public suffix are refused.
     #[serde(default)]
     pub allow_credentials: bool,
-    /// How long (seconds, 0..=86400) a browser may cache a preflight; absent = not sent.
+    /// How long, in seconds, a browser may cache a preflight's answer
+    /// (`Access-Control-Max-Age`). Default: absent, so the header is not sent and browsers
+    /// cache for 5 seconds. `0` asks them not to cache.
+    ///
+    /// Permitted: 0 to 86400. Browsers cap the value: Firefox at 86400 s (24 h),
+    /// Chromium at 7200 s (2 h), WebKit/Safari at 600 s (10 min); a larger value is
+    /// shortened, so 600 behaves the same everywhere.
+    ///
+    /// Refused: above 86400, longer than any browser caches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<u64>,
-    /// Whether to answer Private Network Access preflights with
-    /// `Access-Control-Allow-Private-Network: true`.
+    /// Whether to answer Private Network Access preflights (those with
+    /// `Access-Control-Request-Private-Network: true`) with
+    /// `Access-Control-Allow-Private-Network: true`. Default: `false`.
+    ///
+    /// Legacy: Chrome put [Private Network Access](https://wicg.github.io/private-network-access/)
+    /// preflights on hold in October 2024 and replaced them with
+    /// [Local Network Access](https://developer.chrome.com/blog/local-network-access)
+    /// (launched in Chrome 142): a permission the user grants, which no response header
+    /// can. The key keeps working for the browsers that still send
+    /// `Access-Control-Request-Private-Network`.
     #[serde(default)]
     pub allow_private_network: bool,
-    /// Status of a successful preflight answer, 200..=299.
+    /// The status of a successful preflight answer. Default: 204.
+    ///
+    /// Permitted: 200 to 299 (200 for old clients that mishandle 204). Refused: anything
+    /// else, which browsers treat as a failed preflight.
     #[serde(default = "default_preflight_status")]
     pub preflight_status: u16,
-    /// Whether successful preflights reach the handler (with CORS headers added).
+    /// Whether successful preflights reach the handler (with the CORS headers added)
+    /// instead of being answered at once. Default: `false`. Refused preflights are always
+    /// answered at once (403).
     #[serde(default)]
     pub preflight_continue: bool,
-    /// Allow `http://` non-loopback origins together with credentials.
+    /// Allows plain `http://` origins on hosts that are not loopback together with
+    /// `allow_credentials`. Default: `false`. Anyone on the network path can then read
+    /// credentialed responses; use it only on networks you control.
     #[serde(default)]
     pub dangerously_allow_insecure_origins: bool,
 }
@@ -65,19 +190,6 @@ pub struct PolicyConfig {
 fn default_preflight_status() -> u16 {
     204
 }
-
-const KEYS: [&str; 10] = [
-    "allow_origins",
-    "allow_methods",
-    "allow_headers",
-    "expose_headers",
-    "allow_credentials",
-    "max_age",
-    "allow_private_network",
-    "preflight_status",
-    "preflight_continue",
-    "dangerously_allow_insecure_origins",
-];
 
 impl Default for PolicyConfig {
     /// No origins (which does not validate), every other key at its default.
@@ -98,97 +210,170 @@ impl Default for PolicyConfig {
 }
 
 impl PolicyConfig {
-    /// Reads a TOML policy, reporting every unknown key, missing key and wrong type.
+    /// Reads a TOML policy, reporting every unknown key, missing key and wrong type, or
+    /// the syntax error with its line and column.
     ///
     /// ```
-    /// let err = cors_core::PolicyConfig::from_toml_str("allow_origin = [1]\nmax_age = -1").unwrap_err();
+    /// use cors_core::{Key, PolicyConfig, ProblemKind};
+    /// let err = PolicyConfig::from_toml_str("allow_origin = [1]\nmax_age = -1").unwrap_err();
     /// assert_eq!(err.problems().len(), 3); // unknown key, missing allow_origins, bad max_age
     /// assert!(err.to_string().contains("did you mean allow_origins?"));
+    /// assert!(err.problems().iter().any(|p| p.key() == &Key::MaxAge));
+    ///
+    /// let err = PolicyConfig::from_toml_str("allow_origins = [\n  \"a\",\n  b\n]").unwrap_err();
+    /// assert!(matches!(err.problems()[0].kind(), ProblemKind::Syntax { line: 3, column: 3, .. }));
     /// ```
     pub fn from_toml_str(text: &str) -> Result<Self, PolicyError> {
-        let value: serde_json::Value = toml::from_str(text).map_err(|e| {
-            PolicyError::new(vec![Problem::new(
-                "policy",
-                None,
-                ProblemKind::Syntax(format!("invalid TOML: {}", e.message())),
-            )])
-        })?;
-        Self::from_value(value)
+        Self::parse(text, Format::Toml)
     }
 
-    /// Reads a JSON policy, reporting every unknown key, missing key and wrong type.
+    /// Reads a JSON policy, reporting every unknown key, missing key and wrong type, or
+    /// the syntax error with its line and column.
     ///
     /// ```
     /// let c = cors_core::PolicyConfig::from_json_str(r#"{"allow_origins": ["*"]}"#).unwrap();
     /// assert_eq!(c.allow_origins, ["*"]);
     /// ```
     pub fn from_json_str(text: &str) -> Result<Self, PolicyError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            PolicyError::new(vec![Problem::new(
-                "policy",
-                None,
-                ProblemKind::Syntax(format!("invalid JSON: {e}")),
-            )])
-        })?;
-        Self::from_value(value)
+        Self::parse(text, Format::Json)
     }
 
-    /// Reads a policy file: JSON when the name ends in `.json`, TOML otherwise.
+    /// Reads a YAML policy (one document), reporting every unknown key, missing key and
+    /// wrong type, or the syntax error with its line and column.
+    ///
+    /// ```
+    /// let c = cors_core::PolicyConfig::from_yaml_str("
+    /// allow_origins:
+    ///   - https://app.example.com
+    /// max_age: 600
+    /// ").unwrap();
+    /// assert_eq!(c.allow_origins, ["https://app.example.com"]);
+    /// assert_eq!(c.max_age, Some(600));
+    ///
+    /// let err = cors_core::PolicyConfig::from_yaml_str("allow_origin: []").unwrap_err();
+    /// assert!(err.to_string().contains("did you mean allow_origins?"));
+    /// ```
+    pub fn from_yaml_str(text: &str) -> Result<Self, PolicyError> {
+        Self::parse(text, Format::Yaml)
+    }
+
+    /// Reads a policy file, choosing the format by the file name's extension (ignoring
+    /// case): `.json` is JSON, `.yaml` and `.yml` are YAML, and anything else (`.toml`,
+    /// another extension, none) is TOML. A UTF-8 byte order mark is skipped.
+    ///
+    /// Every problem of the file is reported at once, and [`PolicyError::file`] names the
+    /// file: a file that cannot be read (missing, not permitted, not UTF-8) is one
+    /// [`ProblemKind::Unreadable`] problem; a syntax error is one [`ProblemKind::Syntax`]
+    /// problem, shown as `policy.toml:3:14: invalid TOML: …`.
+    ///
+    /// ```
+    /// use cors_core::{PolicyConfig, ProblemKind};
+    /// let err = PolicyConfig::from_file("/no/such/cors.yaml").unwrap_err();
+    /// assert!(matches!(err.problems()[0].kind(), ProblemKind::Unreadable { .. }));
+    /// ```
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, PolicyError> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| {
             PolicyError::new(vec![Problem::new(
-                &path.display().to_string(),
+                Key::Document,
                 None,
-                ProblemKind::Syntax(e.to_string()),
+                ProblemKind::Unreadable {
+                    error: e.kind(),
+                    message: e.to_string(),
+                },
             )])
+            .in_file(path)
         })?;
-        if path.extension().is_some_and(|e| e == "json") {
-            Self::from_json_str(&text)
-        } else {
-            Self::from_toml_str(&text)
-        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let format = match ext.as_deref() {
+            Some("json") => Format::Json,
+            Some("yaml" | "yml") => Format::Yaml,
+            _ => Format::Toml,
+        };
+        Self::parse(&text, format).map_err(|e| e.in_file(path))
+    }
+
+    /// Parses `text` as `format` and converts it key by key.
+    fn parse(text: &str, format: Format) -> Result<Self, PolicyError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let value = match format {
+            Format::Toml => toml::from_str::<serde_json::Value>(text).map_err(|e| {
+                let at = e.span().map_or(text.len(), |s| s.start);
+                syntax(text, format, at, e.message().trim_end().to_owned())
+            }),
+            Format::Json => serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
+                let message = strip_position(e.to_string(), e.line(), e.column());
+                match line_start(text, e.line()) {
+                    // serde_json counts columns in bytes, from 1.
+                    Some(start) if e.line() > 0 => {
+                        let at = start.saturating_add(e.column().saturating_sub(1));
+                        syntax(text, format, at, message)
+                    }
+                    _ => syntax(text, format, text.len(), message),
+                }
+            }),
+            Format::Yaml => {
+                serde_yaml_ng::from_str::<serde_json::Value>(text).map_err(|e| match e.location() {
+                    Some(l) => Problem::new(
+                        Key::Document,
+                        None,
+                        ProblemKind::Syntax {
+                            format,
+                            line: l.line(),
+                            column: l.column(),
+                            message: strip_position(e.to_string(), l.line(), l.column()),
+                        },
+                    ),
+                    None => syntax(text, format, text.len(), e.to_string()),
+                })
+            }
+        };
+        Self::from_value(value.map_err(|p| PolicyError::new(vec![p]))?)
     }
 
     /// Converts a parsed document key by key, collecting every problem.
     fn from_value(value: serde_json::Value) -> Result<Self, PolicyError> {
         let serde_json::Value::Object(map) = value else {
             return Err(PolicyError::new(vec![Problem::new(
-                "policy",
+                Key::Document,
                 None,
                 ProblemKind::NotATable,
             )]));
         };
         let mut problems = Vec::new();
-        for key in map.keys() {
-            if !KEYS.contains(&key.as_str()) {
+        for name in map.keys() {
+            let key = Key::from(name.as_str());
+            if let Key::Unknown(_) = key {
                 let mut p = Problem::new(key, None, ProblemKind::UnknownKey);
-                if let Some(k) = closest_key(key) {
-                    p = p.fix(format!("did you mean {k}?"));
+                if let Some(k) = closest_key(name) {
+                    p = p.with_fix(format!("did you mean {k}?"));
                 }
                 problems.push(p);
             }
         }
-        if !map.contains_key("allow_origins") {
+        let origins = Key::AllowOrigins.as_str();
+        if !map.contains_key(origins) {
             problems.push(
-                Problem::new("allow_origins", None, ProblemKind::MissingKey)
-                    .fix("list the origins that may read responses, e.g. allow_origins = [\"https://app.example.com\"]"),
+                Problem::new(Key::AllowOrigins, None, ProblemKind::MissingKey)
+                    .with_fix("list the origins that may read responses, e.g. allow_origins = [\"https://app.example.com\"]"),
             );
         }
         // Check each known key on its own, so one bad value does not hide the others.
         let mut clean = serde_json::Map::new();
-        for key in KEYS {
-            let Some(v) = map.get(key) else { continue };
+        for key in Key::ALL {
+            let name = key.as_str();
+            let Some(v) = map.get(name) else { continue };
             let mut probe = serde_json::Map::new();
-            probe.insert(key.to_owned(), v.clone());
-            if !map.contains_key("allow_origins") || key != "allow_origins" {
-                probe
-                    .entry("allow_origins")
-                    .or_insert(serde_json::Value::Array(vec![]));
-            }
+            probe.insert(name.to_owned(), v.clone());
+            probe
+                .entry(origins)
+                .or_insert(serde_json::Value::Array(vec![]));
             match serde_json::from_value::<PolicyConfig>(serde_json::Value::Object(probe)) {
                 Ok(_) => {
-                    clean.insert(key.to_owned(), v.clone());
+                    clean.insert(name.to_owned(), v.clone());
                 }
                 Err(e) => problems.push(Problem::new(
                     key,
@@ -202,7 +387,7 @@ impl PolicyConfig {
         }
         serde_json::from_value(serde_json::Value::Object(clean)).map_err(|e| {
             PolicyError::new(vec![Problem::new(
-                "policy",
+                Key::Document,
                 None,
                 ProblemKind::InvalidType(e.to_string()),
             )])
@@ -222,27 +407,27 @@ impl PolicyConfig {
             && m > 86_400
         {
             problems.push(
-                Problem::new("max_age", Some(&m.to_string()), ProblemKind::MaxAgeTooLarge)
-                    .fix("use at most 86400; Chromium caps it at 7200 and Firefox at 86400"),
+                Problem::new(Key::MaxAge, Some(&m.to_string()), ProblemKind::MaxAgeTooLarge)
+                    .with_fix("use at most 86400; browsers cap it anyway: Firefox at 86400 s (24 h), Chromium at 7200 s (2 h), WebKit/Safari at 600 s (10 min)"),
             );
         }
         if !(200..=299).contains(&self.preflight_status) {
             problems.push(
                 Problem::new(
-                    "preflight_status",
+                    Key::PreflightStatus,
                     Some(&self.preflight_status.to_string()),
                     ProblemKind::PreflightStatusOutOfRange,
                 )
-                .fix("use 204 (the default) or 200"),
+                .with_fix("use 204 (the default) or 200"),
             );
         }
         (problems, patterns)
     }
 
     fn check_origins(&self, has_predicate: bool, problems: &mut Vec<Problem>) -> Vec<Pattern> {
-        const KEY: &str = "allow_origins";
+        const KEY: Key = Key::AllowOrigins;
         if self.allow_origins.is_empty() && !has_predicate {
-            problems.push(Problem::new(KEY, None, ProblemKind::EmptyOrigins).fix(
+            problems.push(Problem::new(KEY, None, ProblemKind::EmptyOrigins).with_fix(
                 "list origins such as \"https://app.example.com\", or \"*\" for a public API",
             ));
         }
@@ -251,15 +436,19 @@ impl PolicyConfig {
         for o in &self.allow_origins {
             let value = Some(o.as_str());
             if o.eq_ignore_ascii_case("null") {
-                problems.push(Problem::new(KEY, value, ProblemKind::NullOrigin).fix(
+                problems.push(Problem::new(KEY, value, ProblemKind::NullOrigin).with_fix(
                     "remove it; serve the page from a real origin and list that origin instead",
                 ));
                 continue;
             }
-            if o.len() >= 5 && o[..5].eq_ignore_ascii_case("file:") {
+            // Bytes, not `&o[..5]`: the fifth byte may be inside a character ("abcdé").
+            if o.as_bytes()
+                .get(..5)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"file:"))
+            {
                 problems.push(
                     Problem::new(KEY, value, ProblemKind::FileOrigin)
-                        .fix("serve the page over http://localhost and list that origin"),
+                        .with_fix("serve the page over http://localhost and list that origin"),
                 );
                 continue;
             }
@@ -267,10 +456,16 @@ impl PolicyConfig {
                 Ok(p) => p,
                 Err(PatternError::Syntax(s)) => {
                     let mut p = Problem::new(KEY, value, ProblemKind::OriginSyntax(s));
-                    if let Some(fix) = suggest_origin(o, s) {
-                        p = p.fix(format!("did you mean {fix:?}?"));
+                    if let Some(fix) = suggest_origin(o) {
+                        p = p.with_fix(format!("did you mean {fix:?}?"));
                     }
                     problems.push(p);
+                    continue;
+                }
+                Err(PatternError::Punycode) => {
+                    problems.push(Problem::new(KEY, value, ProblemKind::InvalidPunycode).with_fix(
+                        "check the name; written in Unicode (https://bücher.example), the host is refused with its Punycode form as the fix",
+                    ));
                     continue;
                 }
                 Err(PatternError::Wildcard(why)) => {
@@ -281,7 +476,7 @@ impl PolicyConfig {
             if any && pattern != Pattern::Any {
                 problems.push(
                     Problem::new(KEY, value, ProblemKind::AnyOriginWithOthers)
-                        .fix("remove either \"*\" or the other origins"),
+                        .with_fix("remove either \"*\" or the other origins"),
                 );
             }
             if self.allow_credentials {
@@ -293,12 +488,12 @@ impl PolicyConfig {
     }
 
     fn check_credentialed_origin(&self, pattern: &Pattern, o: &str, problems: &mut Vec<Problem>) {
-        const KEY: &str = "allow_origins";
+        const KEY: Key = Key::AllowOrigins;
         let value = Some(o);
         if *pattern == Pattern::Any {
             problems.push(
                 Problem::new(KEY, value, ProblemKind::AnyOriginWithCredentials)
-                    .fix("list the origins explicitly, or set allow_credentials = false"),
+                    .with_fix("list the origins explicitly, or set allow_credentials = false"),
             );
             return;
         }
@@ -307,7 +502,7 @@ impl PolicyConfig {
             && !self.dangerously_allow_insecure_origins
         {
             problems.push(
-                Problem::new(KEY, value, ProblemKind::InsecureOriginWithCredentials).fix(format!(
+                Problem::new(KEY, value, ProblemKind::InsecureOriginWithCredentials).with_fix(format!(
                     "use {:?}, or set dangerously_allow_insecure_origins = true if you accept the risk",
                     o.replacen("http://", "https://", 1)
                 )),
@@ -315,17 +510,20 @@ impl PolicyConfig {
         }
         if let Some(base) = pattern.wildcard_base()
             && !pattern.is_loopback()
-            && psl::suffix_str(base) == Some(base)
         {
-            problems.push(
-                Problem::new(KEY, value, ProblemKind::PublicSuffixPatternWithCredentials)
-                    .fix(format!("list your own sites under {base} explicitly")),
-            );
+            // A trailing dot names the same registrable domain: `*.github.io.` is as open.
+            let bare = base.strip_suffix('.').unwrap_or(base);
+            if psl::suffix_str(bare) == Some(bare) {
+                problems.push(
+                    Problem::new(KEY, value, ProblemKind::PublicSuffixPatternWithCredentials)
+                        .with_fix(format!("list your own sites under {bare} explicitly")),
+                );
+            }
         }
     }
 
     fn check_methods(&self, problems: &mut Vec<Problem>) {
-        const KEY: &str = "allow_methods";
+        const KEY: Key = Key::AllowMethods;
         for m in &self.allow_methods {
             if m == "*" {
                 continue;
@@ -335,12 +533,13 @@ impl PolicyConfig {
                 let mut p = Problem::new(KEY, value, ProblemKind::InvalidMethod);
                 let trimmed = m.trim();
                 if trimmed != m && token::is_token(trimmed.as_bytes()) {
-                    p = p.fix(format!("did you mean {trimmed:?}?"));
+                    p = p.with_fix(format!("did you mean {trimmed:?}?"));
                 }
                 problems.push(p);
             } else if token::is_forbidden_method(m) {
-                problems
-                    .push(Problem::new(KEY, value, ProblemKind::ForbiddenMethod).fix("remove it"));
+                problems.push(
+                    Problem::new(KEY, value, ProblemKind::ForbiddenMethod).with_fix("remove it"),
+                );
             }
         }
     }
@@ -350,63 +549,124 @@ impl PolicyConfig {
             if h == "*" {
                 continue;
             }
-            let key = "allow_headers";
+            const KEY: Key = Key::AllowHeaders;
             let value = Some(h.as_str());
             let lower = h.to_ascii_lowercase();
             if !token::is_token(h.as_bytes()) {
-                problems.push(header_name_problem(key, h));
+                problems.push(header_name_problem(KEY, h));
             } else if token::is_forbidden_request_header(&lower) {
                 problems.push(
-                    Problem::new(key, value, ProblemKind::ForbiddenRequestHeader).fix("remove it"),
+                    Problem::new(KEY, value, ProblemKind::ForbiddenRequestHeader)
+                        .with_fix("remove it"),
                 );
             } else if token::is_cors_response_header(&lower) {
                 problems.push(
-                    Problem::new(key, value, ProblemKind::ResponseHeaderInAllowHeaders)
-                        .fix("remove it; the policy sets CORS response headers itself"),
+                    Problem::new(KEY, value, ProblemKind::ResponseHeaderInAllowHeaders)
+                        .with_fix("remove it; the policy sets CORS response headers itself"),
                 );
             }
         }
         for h in &self.expose_headers {
-            let key = "expose_headers";
+            const KEY: Key = Key::ExposeHeaders;
             let value = Some(h.as_str());
             if h == "*" {
                 if self.allow_credentials {
                     problems.push(
-                        Problem::new(key, value, ProblemKind::AnyExposeWithCredentials)
-                            .fix("list the headers to expose explicitly"),
+                        Problem::new(KEY, value, ProblemKind::AnyExposeWithCredentials)
+                            .with_fix("list the headers to expose explicitly"),
                     );
                 }
                 continue;
             }
             let lower = h.to_ascii_lowercase();
-            if !token::is_token(h.as_bytes()) {
-                problems.push(header_name_problem(key, h));
-            } else if lower == "set-cookie" || lower == "set-cookie2" {
-                problems
-                    .push(Problem::new(key, value, ProblemKind::SetCookieExposed).fix("remove it"));
-            }
+            let kind = if !token::is_token(h.as_bytes()) {
+                problems.push(header_name_problem(KEY, h));
+                continue;
+            } else if token::is_forbidden_response_header(&lower) {
+                ProblemKind::SetCookieExposed
+            } else if token::is_cors_request_header(&lower) {
+                ProblemKind::RequestHeaderExposed
+            } else if token::is_access_control_header(&lower) {
+                ProblemKind::CorsResponseHeaderExposed
+            } else {
+                continue;
+            };
+            problems.push(Problem::new(KEY, value, kind).with_fix("remove it"));
         }
     }
 }
 
-fn header_name_problem(key: &str, h: &str) -> Problem {
+/// A syntax problem at byte offset `at` of `text` (clamped to it), with its line and
+/// column counted in characters from 1.
+fn syntax(text: &str, format: Format, at: usize, message: String) -> Problem {
+    let before = text.as_bytes().get(..at).unwrap_or(text.as_bytes());
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    // Characters, not bytes: count the bytes that start one (no UTF-8 continuation byte).
+    let column = before[line_start..]
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count()
+        + 1;
+    Problem::new(
+        Key::Document,
+        None,
+        ProblemKind::Syntax {
+            format,
+            line,
+            column,
+            message,
+        },
+    )
+}
+
+/// The byte offset where line `line` (from 1) of `text` starts.
+fn line_start(text: &str, line: usize) -> Option<usize> {
+    if line <= 1 {
+        return Some(0);
+    }
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .nth(line - 2)
+        .map(|(i, _)| i + 1)
+}
+
+/// A parser's message without the " at line L column C" it appends.
+fn strip_position(message: String, line: usize, column: usize) -> String {
+    let suffix = format!(" at line {line} column {column}");
+    match message.find(&suffix) {
+        Some(i) => {
+            let mut m = message;
+            m.replace_range(i..i + suffix.len(), "");
+            m
+        }
+        None => message,
+    }
+}
+
+fn header_name_problem(key: Key, h: &str) -> Problem {
     let mut p = Problem::new(key, Some(h), ProblemKind::InvalidHeaderName);
     let trimmed = h.trim().trim_end_matches(':');
     if trimmed != h && token::is_token(trimmed.as_bytes()) {
-        p = p.fix(format!("did you mean {trimmed:?}?"));
+        p = p.with_fix(format!("did you mean {trimmed:?}?"));
     } else if h.contains(',') {
-        p = p.fix("list each header as its own string");
+        p = p.with_fix("list each header as its own string");
     }
     p
 }
 
 /// The serialized origin a browser would send for what the user wrote, if it differs.
-fn suggest_origin(o: &str, syntax: OriginSyntax) -> Option<String> {
+fn suggest_origin(o: &str) -> Option<String> {
     let (body, port_wild) = match o.trim().strip_suffix(":*") {
         Some(b) => (b, ":*"),
         None => (o.trim(), ""),
     };
-    let candidate = if syntax == OriginSyntax::NoScheme && !body.contains("://") {
+    // No scheme: guess https (as for "example.com" or "пример.рф").
+    let candidate = if !body.contains("://") {
         format!("https://{body}")
     } else {
         body.to_owned()
@@ -430,11 +690,17 @@ fn suggest_origin(o: &str, syntax: OriginSyntax) -> Option<String> {
 }
 
 /// The known key nearest to `key`, if it is near enough to be a typo.
-fn closest_key(key: &str) -> Option<&'static str> {
-    KEYS.iter()
-        .map(|k| (edit_distance(key, k), *k))
-        .filter(|(d, k)| *d <= 3.max(k.len() / 4))
-        .min()
+fn closest_key(key: &str) -> Option<Key> {
+    // No key is longer than 34 bytes and a typo is at most 8 edits away: skip long names
+    // (and the quadratic distance on them).
+    if key.len() > 64 {
+        return None;
+    }
+    Key::ALL
+        .into_iter()
+        .map(|k| (edit_distance(key, k.as_str()), k))
+        .filter(|(d, k)| *d <= 3.max(k.as_str().len() / 4))
+        .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }
 
@@ -458,17 +724,7 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        let s = |o| {
-            suggest_origin(
-                o,
-                Pattern::parse(o)
-                    .err()
-                    .map_or(OriginSyntax::Empty, |e| match e {
-                        PatternError::Syntax(s) => s,
-                        _ => OriginSyntax::Empty,
-                    }),
-            )
-        };
+        let s = suggest_origin;
         assert_eq!(
             s("https://example.com/").as_deref(),
             Some("https://example.com")
@@ -490,8 +746,8 @@ mod tests {
             s("https://bücher.example").as_deref(),
             Some("https://xn--bcher-kva.example")
         );
-        assert_eq!(closest_key("allow_origin"), Some("allow_origins"));
-        assert_eq!(closest_key("maxage"), Some("max_age"));
+        assert_eq!(closest_key("allow_origin"), Some(Key::AllowOrigins));
+        assert_eq!(closest_key("maxage"), Some(Key::MaxAge));
         assert_eq!(closest_key("zzzzzzzzzzzzzzzzzzzz"), None);
     }
 }

@@ -1,22 +1,174 @@
-//! Configuration errors: every problem of a policy, reported at once.
+//! Configuration errors: every problem of a policy, reported at once, typed so that a
+//! program can match on them.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 use crate::origin::OriginSyntax;
+
+/// A key of a policy file (a field of [`PolicyConfig`](crate::PolicyConfig)), or the
+/// document as a whole.
+///
+/// ```
+/// use cors_core::Key;
+/// assert_eq!(Key::from("max_age"), Key::MaxAge);
+/// assert_eq!(Key::MaxAge.as_str(), "max_age");
+/// assert_eq!(Key::from("maxage"), Key::Unknown("maxage".into()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Key {
+    /// `allow_origins`
+    AllowOrigins,
+    /// `allow_methods`
+    AllowMethods,
+    /// `allow_headers`
+    AllowHeaders,
+    /// `expose_headers`
+    ExposeHeaders,
+    /// `allow_credentials`
+    AllowCredentials,
+    /// `max_age`
+    MaxAge,
+    /// `allow_private_network`
+    AllowPrivateNetwork,
+    /// `preflight_status`
+    PreflightStatus,
+    /// `preflight_continue`
+    PreflightContinue,
+    /// `dangerously_allow_insecure_origins`
+    DangerouslyAllowInsecureOrigins,
+    /// The document as a whole: it cannot be read, is not valid TOML, JSON or YAML, or is
+    /// not a table of keys.
+    Document,
+    /// A key the policy does not know, as written.
+    Unknown(String),
+}
+
+impl Key {
+    /// Every key a policy has, in the order of [`PolicyConfig`](crate::PolicyConfig)'s fields.
+    pub const ALL: [Key; 10] = [
+        Key::AllowOrigins,
+        Key::AllowMethods,
+        Key::AllowHeaders,
+        Key::ExposeHeaders,
+        Key::AllowCredentials,
+        Key::MaxAge,
+        Key::AllowPrivateNetwork,
+        Key::PreflightStatus,
+        Key::PreflightContinue,
+        Key::DangerouslyAllowInsecureOrigins,
+    ];
+
+    /// The key as written in a policy file; `"policy"` for [`Key::Document`].
+    ///
+    /// ```
+    /// assert_eq!(cors_core::Key::AllowOrigins.as_str(), "allow_origins");
+    /// assert_eq!(cors_core::Key::Document.as_str(), "policy");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::AllowOrigins => "allow_origins",
+            Key::AllowMethods => "allow_methods",
+            Key::AllowHeaders => "allow_headers",
+            Key::ExposeHeaders => "expose_headers",
+            Key::AllowCredentials => "allow_credentials",
+            Key::MaxAge => "max_age",
+            Key::AllowPrivateNetwork => "allow_private_network",
+            Key::PreflightStatus => "preflight_status",
+            Key::PreflightContinue => "preflight_continue",
+            Key::DangerouslyAllowInsecureOrigins => "dangerously_allow_insecure_origins",
+            Key::Document => "policy",
+            Key::Unknown(name) => name,
+        }
+    }
+}
+
+impl From<&str> for Key {
+    /// The key with this name; a name the policy does not know becomes [`Key::Unknown`]
+    /// (`"policy"` too: it names no key).
+    fn from(name: &str) -> Self {
+        Key::ALL
+            .into_iter()
+            .find(|k| k.as_str() == name)
+            .unwrap_or_else(|| Key::Unknown(name.to_owned()))
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The format of a policy document.
+///
+/// ```
+/// assert_eq!(cors_core::Format::Yaml.to_string(), "YAML");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// TOML (<https://toml.io>).
+    Toml,
+    /// JSON (RFC 8259).
+    Json,
+    /// YAML 1.2 (one document).
+    Yaml,
+}
+
+impl Format {
+    /// The format's name: `"TOML"`, `"JSON"` or `"YAML"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Toml => "TOML",
+            Format::Json => "JSON",
+            Format::Yaml => "YAML",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// What is wrong with one part of a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ProblemKind {
-    /// The policy file is not valid TOML, JSON or YAML.
-    Syntax(String),
-    /// The policy file is not a table of keys.
+    /// The policy file cannot be read: it is missing, not readable, or not UTF-8. The path
+    /// is [`PolicyError::file`].
+    #[non_exhaustive]
+    Unreadable {
+        /// The I/O error's kind (`NotFound`, `PermissionDenied`, `InvalidData` for a file
+        /// that is not UTF-8, …).
+        error: std::io::ErrorKind,
+        /// The I/O error's message.
+        message: String,
+    },
+    /// The document is not valid TOML, JSON or YAML.
+    #[non_exhaustive]
+    Syntax {
+        /// The format it was read as.
+        format: Format,
+        /// The line of the error, from 1.
+        line: usize,
+        /// The column of the error, from 1, in characters (not bytes) for every format.
+        /// When a parser gives no position (rare: errors found only at the end of the
+        /// document), line and column point just past the end of the document.
+        column: usize,
+        /// The parser's message, without the position.
+        message: String,
+    },
+    /// The document is not a table of keys (a list, a string, empty YAML, …).
     NotATable,
-    /// A key the policy does not know.
+    /// A key the policy does not know; the problem's key is [`Key::Unknown`].
     UnknownKey,
     /// A required key is missing.
     MissingKey,
-    /// A key's value has the wrong type.
+    /// A key's value has the wrong type (the message is serde's).
     InvalidType(String),
     /// `allow_origins` is empty (and no predicate was given).
     EmptyOrigins,
@@ -26,6 +178,9 @@ pub enum ProblemKind {
     FileOrigin,
     /// Not an origin in serialized form.
     OriginSyntax(OriginSyntax),
+    /// A host with an `xn--` label that is not valid Punycode (or not in the form browsers
+    /// write it): browsers refuse such a URL, so no request comes from it.
+    InvalidPunycode,
     /// A wildcard where none can be.
     BadWildcard(&'static str),
     /// `*` beside other origins.
@@ -46,8 +201,14 @@ pub enum ProblemKind {
     ForbiddenRequestHeader,
     /// A CORS response header listed as a request header.
     ResponseHeaderInAllowHeaders,
-    /// `set-cookie` can never be exposed.
+    /// `set-cookie` and `set-cookie2` can never be exposed (forbidden response-header names).
     SetCookieExposed,
+    /// A CORS response header (`access-control-*`) in `expose_headers`: the policy sets
+    /// them itself, and browsers never expose them to a page.
+    CorsResponseHeaderExposed,
+    /// A request header (`origin`, `access-control-request-*`) in `expose_headers`:
+    /// responses do not carry it.
+    RequestHeaderExposed,
     /// `*` in `expose_headers` together with credentials.
     AnyExposeWithCredentials,
     /// `max_age` above 86400.
@@ -59,7 +220,8 @@ pub enum ProblemKind {
 impl ProblemKind {
     fn explain(&self) -> String {
         match self {
-            Self::Syntax(e) => format!("cannot be read: {e}"),
+            Self::Unreadable { message, .. } => format!("cannot be read: {message}"),
+            Self::Syntax { format, message, .. } => format!("invalid {format}: {message}"),
             Self::NotATable => "is not a table of keys".into(),
             Self::UnknownKey => "is not a policy key".into(),
             Self::MissingKey => "is required".into(),
@@ -68,6 +230,7 @@ impl ProblemKind {
             Self::NullOrigin => "is the opaque origin sent by sandboxed pages, file: pages and redirects; trusting it trusts everyone".into(),
             Self::FileOrigin => "is a file: origin; browsers send such pages' origin as null, which cannot be trusted".into(),
             Self::OriginSyntax(s) => s.explain().into(),
+            Self::InvalidPunycode => "has an xn-- label that is not valid Punycode; browsers refuse such a host, so no request comes from it".into(),
             Self::BadWildcard(why) => (*why).into(),
             Self::AnyOriginWithOthers => "is listed beside \"*\", which already allows every origin".into(),
             Self::AnyOriginWithCredentials => "allows every origin, which browsers refuse together with credentials".into(),
@@ -78,46 +241,91 @@ impl ProblemKind {
             Self::InvalidHeaderName => "is not a header name (an HTTP token)".into(),
             Self::ForbiddenRequestHeader => "is a header browsers never let a page set, so allowing it has no effect".into(),
             Self::ResponseHeaderInAllowHeaders => "is a CORS response header, not a request header".into(),
-            Self::SetCookieExposed => "can never be exposed to a page".into(),
+            Self::SetCookieExposed => "is a forbidden response header name; browsers never expose it to a page".into(),
+            Self::CorsResponseHeaderExposed => "is a CORS response header the policy sets itself; browsers never expose it".into(),
+            Self::RequestHeaderExposed => "is a request header; responses do not carry it".into(),
             Self::AnyExposeWithCredentials => "exposes every header, which browsers ignore together with credentials".into(),
-            Self::MaxAgeTooLarge => "is above 86400 seconds (24 hours)".into(),
+            Self::MaxAgeTooLarge => "is above 86400 seconds (24 hours), the longest any browser caches a preflight".into(),
             Self::PreflightStatusOutOfRange => "is not a 2xx status; browsers treat anything else as a failed preflight".into(),
         }
     }
 }
 
-/// One problem in a policy: the key, the offending value, why, and a fix where there is one.
+/// One problem in a policy: the key, the offending value, what is wrong, and a fix where
+/// there is one.
+///
+/// ```
+/// use cors_core::{Key, OriginSyntax, ProblemKind};
+/// let err = cors_core::Policy::builder()
+///     .allow_origins(["https://example.com/"])
+///     .build()
+///     .unwrap_err();
+/// let p = &err.problems()[0];
+/// assert_eq!(p.key(), &Key::AllowOrigins);
+/// assert_eq!(p.value(), Some("https://example.com/"));
+/// assert_eq!(p.kind(), &ProblemKind::OriginSyntax(OriginSyntax::TrailingSlash));
+/// assert_eq!(p.fix(), Some("did you mean \"https://example.com\"?"));
+/// assert_eq!(p.to_string(),
+///     "allow_origins: \"https://example.com/\" has a trailing slash; browsers send origins \
+///      without one; did you mean \"https://example.com\"?");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// The key (`allow_origins`, …), or the file for syntax errors.
-    pub key: String,
-    /// The offending value, when there is one.
-    pub value: Option<String>,
-    /// What is wrong.
-    pub kind: ProblemKind,
-    /// How to fix it, when there is a clear fix.
-    pub fix: Option<String>,
+    key: Key,
+    value: Option<String>,
+    kind: ProblemKind,
+    fix: Option<String>,
 }
 
 impl Problem {
-    pub(crate) fn new(key: &str, value: Option<&str>, kind: ProblemKind) -> Self {
+    pub(crate) fn new(key: impl Into<Key>, value: Option<&str>, kind: ProblemKind) -> Self {
         Self {
-            key: key.to_owned(),
+            key: key.into(),
             value: value.map(str::to_owned),
             kind,
             fix: None,
         }
     }
 
-    pub(crate) fn fix(mut self, fix: impl Into<String>) -> Self {
+    /// The same problem with a fix.
+    pub(crate) fn with_fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
         self
     }
-}
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.key)?;
+    /// The key the problem is in; [`Key::Document`] for problems of the whole document.
+    pub fn key(&self) -> &Key {
+        &self.key
+    }
+
+    /// The offending value, when there is one (an element of a list, a number).
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &ProblemKind {
+        &self.kind
+    }
+
+    /// How to fix it, when there is a clear fix.
+    pub fn fix(&self) -> Option<&str> {
+        self.fix.as_deref()
+    }
+
+    /// Writes the problem, prefixed by `file` when the problem came from one.
+    fn write(&self, f: &mut fmt::Formatter<'_>, file: Option<&Path>) -> fmt::Result {
+        match (&self.kind, file) {
+            (ProblemKind::Syntax { line, column, .. }, Some(file)) => {
+                write!(f, "{}:{line}:{column}: ", file.display())?;
+            }
+            (ProblemKind::Syntax { line, column, .. }, None) => {
+                write!(f, "line {line}, column {column}: ")?;
+            }
+            (_, Some(file)) if self.key == Key::Document => write!(f, "{}: ", file.display())?,
+            (_, Some(file)) => write!(f, "{}: {}: ", file.display(), self.key)?,
+            (_, None) => write!(f, "{}: ", self.key)?,
+        }
         if let Some(v) = &self.value {
             write!(f, "{v:?} ")?;
         }
@@ -129,7 +337,13 @@ impl fmt::Display for Problem {
     }
 }
 
-/// A policy that cannot be built, with every problem it has.
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, None)
+    }
+}
+
+/// A policy that cannot be built, with every problem it has (never none).
 ///
 /// ```
 /// let err = cors_core::Policy::builder()
@@ -139,15 +353,26 @@ impl fmt::Display for Problem {
 ///     .unwrap_err();
 /// assert_eq!(err.problems().len(), 3);
 /// assert!(err.to_string().contains("did you mean \"https://example.com\"?"));
+/// assert_eq!(err.file(), None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyError {
     problems: Vec<Problem>,
+    file: Option<PathBuf>,
 }
 
 impl PolicyError {
     pub(crate) fn new(problems: Vec<Problem>) -> Self {
-        Self { problems }
+        Self {
+            problems,
+            file: None,
+        }
+    }
+
+    /// The same problems, found in `file`.
+    pub(crate) fn in_file(mut self, file: &Path) -> Self {
+        self.file = Some(file.to_owned());
+        self
     }
 
     /// Every problem, in the order of the keys.
@@ -155,9 +380,15 @@ impl PolicyError {
         &self.problems
     }
 
-    /// Whether some problem is of this kind.
-    pub fn has(&self, pred: impl Fn(&ProblemKind) -> bool) -> bool {
-        self.problems.iter().any(|p| pred(&p.kind))
+    /// The policy file the problems were found in, when the policy came from one.
+    ///
+    /// ```
+    /// let err = cors_core::PolicyConfig::from_file("/no/such/policy.toml").unwrap_err();
+    /// assert_eq!(err.file(), Some(std::path::Path::new("/no/such/policy.toml")));
+    /// assert!(err.to_string().contains("/no/such/policy.toml: cannot be read"));
+    /// ```
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
     }
 }
 
@@ -170,7 +401,8 @@ impl fmt::Display for PolicyError {
             if n == 1 { "" } else { "s" }
         )?;
         for p in &self.problems {
-            write!(f, "\n  - {p}")?;
+            f.write_str("\n  - ")?;
+            p.write(f, self.file.as_deref())?;
         }
         Ok(())
     }

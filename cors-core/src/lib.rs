@@ -60,7 +60,7 @@ mod vary;
 
 pub use config::PolicyConfig;
 pub use decision::{Action, Decision, Headers, RequestKind};
-pub use error::{PolicyError, Problem, ProblemKind};
+pub use error::{Format, Key, PolicyError, Problem, ProblemKind};
 pub use header::CorsHeader;
 pub use origin::OriginSyntax;
 pub use pending::Pending;

@@ -70,7 +70,18 @@ pub(crate) enum Pattern {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PatternError {
     Syntax(OriginSyntax),
+    /// An `xn--` label that browsers would not accept.
+    Punycode,
     Wildcard(&'static str),
+}
+
+/// Whether every `xn--` label of a domain is valid Punycode in the form browsers write it.
+/// Configuration only (it allocates); the request path compares bytes and never decodes.
+fn punycode_ok(host: &str) -> bool {
+    if !host.split('.').any(|label| label.starts_with("xn--")) {
+        return true;
+    }
+    matches!(url::Host::parse(host), Ok(url::Host::Domain(d)) if d == host)
 }
 
 impl Pattern {
@@ -97,7 +108,7 @@ impl Pattern {
         match self {
             Self::Exact { loopback, .. } => *loopback,
             Self::Subdomain { base, .. } | Self::Glob { rest: base, .. } => {
-                base == "localhost" || base.ends_with(".localhost")
+                origin::is_loopback_domain(base)
             }
             Self::Any => false,
         }
@@ -114,6 +125,9 @@ impl Pattern {
         };
         if !body.contains('*') {
             let o = origin::parse(body.as_bytes()).map_err(PatternError::Syntax)?;
+            if o.kind == HostKind::Domain && !punycode_ok(o.host) {
+                return Err(PatternError::Punycode);
+            }
             return Ok(Self::Exact {
                 rule: rule(o.scheme, o.port, any_port)?,
                 host: o.host.to_owned(),
@@ -145,6 +159,9 @@ impl Pattern {
             return Err(PatternError::Wildcard(
                 "puts a wildcard in an IP address; list the addresses explicitly",
             ));
+        }
+        if !punycode_ok(o.host) {
+            return Err(PatternError::Punycode);
         }
         let rule = rule(o.scheme, o.port, any_port)?;
         let base = o.host.to_owned();
@@ -367,6 +384,63 @@ mod tests {
         assert!(!m.allows(b"https://pr-1.x.preview.example.com"));
         assert!(!m.allows(b"https://qr-1.preview.example.com"));
         assert!(!m.allows(b"https://preview.example.com"));
+    }
+
+    #[test]
+    fn trailing_dot_hosts_match_only_themselves() {
+        let m = matcher(&[
+            "http://localhost.:3000",
+            "https://*.example.com.",
+            "https://pr-*.preview.example.net.",
+            "http://app.test.:*",
+        ]);
+        assert!(m.allows(b"http://localhost.:3000"));
+        assert!(!m.allows(b"http://localhost:3000"));
+        assert!(m.allows(b"https://a.example.com."));
+        assert!(m.allows(b"https://a.b.example.com."));
+        assert!(!m.allows(b"https://a.example.com"));
+        assert!(!m.allows(b"https://example.com."));
+        assert!(m.allows(b"https://pr-7.preview.example.net."));
+        assert!(!m.allows(b"https://pr-7.preview.example.net"));
+        assert!(m.allows(b"http://app.test.:8080"));
+        assert!(m.allows(b"http://app.test."));
+        assert!(!m.allows(b"http://app.test:8080"));
+        // And the other way round: patterns without the dot never match dotted hosts.
+        let m = matcher(&["https://*.example.com", "http://localhost:*"]);
+        assert!(!m.allows(b"https://a.example.com."));
+        assert!(!m.allows(b"http://localhost.:3000"));
+        assert!(
+            Pattern::parse("http://localhost.:3000")
+                .unwrap()
+                .is_loopback()
+        );
+        assert!(Pattern::parse("http://*.localhost.").unwrap().is_loopback());
+    }
+
+    #[test]
+    fn punycode_must_decode() {
+        for ok in [
+            "xn--bcher-kva.example",
+            "xn--bcher-kva.example.",
+            "a.xn--p1ai",
+            "xn--e1afmkfd.xn--p1ai",
+            "example.com",
+        ] {
+            assert!(punycode_ok(ok), "{ok}");
+        }
+        for bad in ["xn--f", "xn--", "xn--a", "xn--ss-", "a.xn--a-ecp.ru"] {
+            assert!(!punycode_ok(bad), "{bad}");
+        }
+        for p in [
+            "http://xn--f",
+            "https://xn--f.example.com",
+            "https://*.xn--f.example",
+            "https://pr-*.xn--a.example",
+            "http://xn--f:*",
+        ] {
+            assert_eq!(Pattern::parse(p), Err(PatternError::Punycode), "{p}");
+        }
+        assert!(Pattern::parse("https://*.xn--bcher-kva.example").is_ok());
     }
 
     #[test]

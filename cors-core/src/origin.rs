@@ -104,14 +104,21 @@ pub(crate) struct Origin<'a> {
 }
 
 impl Origin<'_> {
-    /// Whether the host is loopback (`localhost`, `*.localhost`, 127.0.0.0/8, `[::1]`).
+    /// Whether the host is loopback (`localhost`, `*.localhost`, 127.0.0.0/8, `[::1]`; a
+    /// domain with or without its trailing dot).
     pub fn is_loopback(&self) -> bool {
         match self.kind {
-            HostKind::Domain => self.host == "localhost" || self.host.ends_with(".localhost"),
+            HostKind::Domain => is_loopback_domain(self.host),
             HostKind::Ipv4 => self.host.starts_with("127."),
             HostKind::Ipv6 => self.host == "[::1]",
         }
     }
+}
+
+/// Whether a domain is `localhost` or below it, with or without a trailing dot.
+pub(crate) fn is_loopback_domain(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    host == "localhost" || host.ends_with(".localhost")
 }
 
 /// The default port of the special schemes.
@@ -250,12 +257,15 @@ pub(crate) fn check_host(host: &str) -> Result<HostKind, OriginSyntax> {
             Err(OriginSyntax::BadHost)
         };
     }
-    if host.len() > 253 {
+    // A fully qualified name keeps its trailing dot (`localhost.`): browsers send it as
+    // written, and it is another origin than the name without the dot.
+    let name = host.strip_suffix('.').unwrap_or(host);
+    if name.len() > 253 {
         return Err(OriginSyntax::BadHost);
     }
     // One pass over the labels: lower-case letters, digits, '-' and '_', 1 to 63 each.
     let (mut label_len, mut last_numeric, mut upper, mut bad) = (0usize, true, false, false);
-    for &c in host.as_bytes() {
+    for &c in name.as_bytes() {
         if c == b'.' {
             bad |= label_len == 0;
             label_len = 0;
@@ -274,11 +284,12 @@ pub(crate) fn check_host(host: &str) -> Result<HostKind, OriginSyntax> {
     if bad || label_len == 0 {
         return Err(OriginSyntax::BadHost);
     }
-    // A numeric last label makes the host an IPv4 address, which must be canonical.
+    // A numeric last label makes the host an IPv4 address, which must be canonical: no
+    // trailing dot (browsers drop it from an address).
     if last_numeric {
-        return match host.parse::<Ipv4Addr>() {
-            Ok(_) => Ok(HostKind::Ipv4),
-            Err(_) => Err(OriginSyntax::BadHost),
+        return match name.parse::<Ipv4Addr>() {
+            Ok(_) if name.len() == host.len() => Ok(HostKind::Ipv4),
+            _ => Err(OriginSyntax::BadHost),
         };
     }
     Ok(HostKind::Domain)
@@ -330,9 +341,19 @@ mod tests {
             "https://a-b.c_d.example.co.uk",
             "chrome-extension://abcdefghijklmnop",
             "https://xn--bcher-kva.example",
+            "http://localhost.:3000",
+            "https://example.com.",
         ] {
             assert!(parse(s.as_bytes()).is_ok(), "{s}");
         }
+        let o = parse(b"http://localhost.:3000").unwrap();
+        assert_eq!(
+            (o.host, o.port, o.kind),
+            ("localhost.", Some(3000), HostKind::Domain)
+        );
+        assert!(o.is_loopback());
+        assert!(parse(b"http://a.localhost.").unwrap().is_loopback());
+        assert!(!parse(b"http://localhost.evil.").unwrap().is_loopback());
         let o = parse(b"http://[::1]:8080").unwrap();
         assert_eq!(o.host, "[::1]");
         assert_eq!(o.port, Some(8080));
@@ -365,6 +386,11 @@ mod tests {
         assert_eq!(err("http://[0:0::1]"), OriginSyntax::BadHost);
         assert_eq!(err("http://1.2.3"), OriginSyntax::BadHost);
         assert_eq!(err("http://01.2.3.4"), OriginSyntax::BadHost);
+        assert_eq!(err("https://example.com.."), OriginSyntax::BadHost);
+        assert_eq!(err("https://."), OriginSyntax::BadHost);
+        assert_eq!(err("http://127.0.0.1."), OriginSyntax::BadHost);
+        assert_eq!(err("http://a.1."), OriginSyntax::BadHost);
+        assert_eq!(err("https://Example.com."), OriginSyntax::UppercaseHost);
         assert_eq!(err("1https://a.com"), OriginSyntax::BadScheme);
         assert_eq!(err("null"), OriginSyntax::NoScheme);
         let long = format!("https://{}.com", "a".repeat(MAX_ORIGIN_LEN));

@@ -92,9 +92,25 @@ impl Policy {
         Self::compile(config.clone(), None)
     }
 
-    /// Loads and validates a policy file (TOML, or JSON for `.json`), reporting every problem.
+    /// Loads and validates a policy file, reporting every problem, each naming the file
+    /// ([`PolicyError::file`]). The format follows the extension, as for
+    /// [`PolicyConfig::from_file`]: `.json` JSON, `.yaml` / `.yml` YAML, anything else
+    /// TOML.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("cors-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("policy.yaml");
+    /// std::fs::write(&path, "allow_origins: [\"https://app.example.com/\"]\n")?;
+    /// let err = cors_core::Policy::from_file(&path).unwrap_err();
+    /// assert_eq!(err.file(), Some(path.as_path()));
+    /// assert!(err.to_string().contains("did you mean \"https://app.example.com\"?"));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Self, PolicyError> {
-        Self::new(&PolicyConfig::from_file(path)?)
+        let path = path.as_ref();
+        Self::new(&PolicyConfig::from_file(path)?).map_err(|e| e.in_file(path))
     }
 
     /// Loads and validates a TOML policy, reporting every problem.

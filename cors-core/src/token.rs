@@ -85,6 +85,23 @@ pub(crate) fn is_cors_response_header(lower: &str) -> bool {
         || lower == "access-control-max-age"
 }
 
+/// Whether a lower-case header name is a forbidden response-header name (Fetch standard):
+/// browsers never expose it to a page.
+pub(crate) fn is_forbidden_response_header(lower: &str) -> bool {
+    lower == "set-cookie" || lower == "set-cookie2"
+}
+
+/// Whether a lower-case header name is a CORS request header (`origin`,
+/// `access-control-request-*`), which only requests carry.
+pub(crate) fn is_cors_request_header(lower: &str) -> bool {
+    lower == "origin" || lower.starts_with("access-control-request-")
+}
+
+/// Whether a lower-case header name starts `access-control-` (the CORS protocol's own).
+pub(crate) fn is_access_control_header(lower: &str) -> bool {
+    lower.starts_with("access-control-")
+}
+
 /// Methods a browser refuses to send at all.
 pub(crate) fn is_forbidden_method(m: &str) -> bool {
     ["CONNECT", "TRACE", "TRACK"]
@@ -155,6 +172,15 @@ mod tests {
         assert!(is_cors_response_header("access-control-allow-origin"));
         assert!(!is_cors_response_header("access-control-request-method"));
         assert!(is_forbidden_method("trace"));
+        assert!(is_forbidden_response_header("set-cookie2"));
+        assert!(!is_forbidden_response_header("set-cookie3"));
+        assert!(is_cors_request_header(
+            "access-control-request-private-network"
+        ));
+        assert!(is_cors_request_header("origin"));
+        assert!(!is_cors_request_header("access-control-allow-origin"));
+        assert!(is_access_control_header("access-control-max-age"));
+        assert!(!is_access_control_header("access-controls"));
         assert_eq!(normalize_method("delete"), "DELETE");
         assert_eq!(normalize_method("patch"), "patch");
     }

@@ -95,7 +95,11 @@ fn main() -> ExitCode {
         match Policy::from_file(&args.policy) {
             Ok(p) => Some(p),
             Err(e) => {
-                eprintln!("error: {}: {e}", args.policy);
+                // Problems found in the file already name it.
+                match e.file() {
+                    Some(_) => eprintln!("error: {e}"),
+                    None => eprintln!("error: {}: {e}", args.policy),
+                }
                 return ExitCode::FAILURE;
             }
         }
