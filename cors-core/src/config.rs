@@ -78,12 +78,11 @@ pub struct PolicyConfig {
     ///   (`"https://*.github.io"`, `"https://app-*.vercel.app"`), which anyone can register
     ///   under.
     ///
-    /// On requests, an `Origin` longer than 1024 bytes ([`MAX_ORIGIN_LEN`]) or not in
+    /// On requests, an `Origin` longer than 1024 bytes or not in
     /// serialized form never matches an exact origin or a pattern (`"*"` allows every
     /// value).
     ///
     /// [`PolicyBuilder::allow_origin_predicate`]: crate::PolicyBuilder::allow_origin_predicate
-    /// [`MAX_ORIGIN_LEN`]: crate::MAX_ORIGIN_LEN
     pub allow_origins: Vec<String>,
     /// Methods allowed besides GET, HEAD and POST, which are always allowed (the Fetch
     /// standard never preflights them). Default: none.
@@ -113,10 +112,8 @@ pub struct PolicyConfig {
     /// `access-control-expose-headers`, `access-control-max-age`).
     ///
     /// On requests, a preflight's `Access-Control-Request-Headers` is refused as
-    /// malformed beyond 8 header lines ([`MAX_REQUEST_HEADER_LINES`]), 1024 names in all,
+    /// malformed beyond 8 header lines, 1024 names in all,
     /// or 16 empty elements (`a,,b`); browsers send one line with a few names.
-    ///
-    /// [`MAX_REQUEST_HEADER_LINES`]: crate::MAX_REQUEST_HEADER_LINES
     #[serde(default)]
     pub allow_headers: Vec<String>,
     /// Response headers a page may read besides the CORS-safelisted ones

@@ -5,7 +5,7 @@ use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// The longest `Origin` value considered at all; longer ones are never allowed.
-pub const MAX_ORIGIN_LEN: usize = 1024;
+pub(crate) const MAX_ORIGIN_LEN: usize = 1024;
 
 /// Why a string is not an origin in serialized form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,7 +13,7 @@ pub const MAX_ORIGIN_LEN: usize = 1024;
 pub enum OriginSyntax {
     /// The value is empty.
     Empty,
-    /// The value is longer than [`MAX_ORIGIN_LEN`].
+    /// The value is longer than 1024 bytes.
     TooLong,
     /// The value has bytes outside ASCII (an internationalized host must be in punycode).
     NotAscii,
