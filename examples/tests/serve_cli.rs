@@ -110,3 +110,48 @@ fn all_frameworks_start_on_consecutive_ports_with_the_bundled_policy() {
     expected.sort();
     assert_eq!(lines, expected);
 }
+
+#[test]
+fn yaml_and_json_policies_are_read_by_their_extension() {
+    let dir = TempDir::new("cli-formats");
+    let held = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port();
+    // A YAML file with a bad value: read as YAML (as TOML it would be a syntax error), the
+    // problem names the file and the key.
+    let yaml = dir.path().join("policy.yml");
+    std::fs::write(
+        &yaml,
+        "allow_origins:\n  - https://example.com/\nmax_age: 600\n",
+    )
+    .unwrap();
+    let out = serve_axum(port, &yaml);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("policy.yml: allow_origins: \"https://example.com/\" has a trailing slash"),
+        "{stderr}"
+    );
+    // A YAML syntax error carries the file, line and column.
+    std::fs::write(
+        &yaml,
+        "allow_origins: [\"https://a.example\"\nmax_age: 600\n",
+    )
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&serve_axum(port, &yaml).stderr).into_owned();
+    assert!(stderr.contains("policy.yml:"), "{stderr}");
+    assert!(stderr.contains("invalid YAML"), "{stderr}");
+    // JSON likewise, with a misspelt key.
+    let json = dir.path().join("policy.json");
+    std::fs::write(
+        &json,
+        r#"{"allow_origins": ["https://a.example"], "maxage": 5}"#,
+    )
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&serve_axum(port, &json).stderr).into_owned();
+    assert!(stderr.contains("did you mean max_age?"), "{stderr}");
+    // An unreadable file is said to be one, not a syntax error.
+    let missing = dir.path().join("missing.yaml");
+    let stderr = String::from_utf8_lossy(&serve_axum(port, &missing).stderr).into_owned();
+    assert!(stderr.contains("cannot be read"), "{stderr}");
+    assert!(!stderr.contains("invalid YAML"), "{stderr}");
+}
