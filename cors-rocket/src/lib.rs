@@ -142,6 +142,21 @@ fn view<'a>(req: &'a Request<'_>) -> CorsRequest<'a> {
     view
 }
 
+/// Makes `res` the empty answer the policy decided on: normally the fairing's own route
+/// answered it already; make sure regardless: the status, an empty body, no
+/// `Content-Type`. Kept out of line: the common (forwarded) path never runs it.
+#[cold]
+#[inline(never)]
+fn empty_answer(res: &mut Response<'_>, status: cors_core::Status) {
+    res.set_status(Status::new(status.as_u16()));
+    if !res.body().is_none() {
+        res.set_sized_body(0, Cursor::new(&b""[..]));
+    }
+    if res.headers().contains("Content-Type") {
+        res.remove_header("Content-Type");
+    }
+}
+
 /// A Rocket response's headers, as the core writes a decision onto them; values borrow
 /// the request's (`'r`) and the managed policy's.
 struct Headers<'a, 'r> {
@@ -217,15 +232,7 @@ impl Fairing for Cors {
         // Rocket keeps only UTF-8 header values, so every echoed value is text.
         let pending = policy.decide(&view, |v| std::str::from_utf8(v.as_bytes()).ok());
         if let Action::Respond { status } = pending.action() {
-            // Normally the fairing's own empty route answered; make sure regardless: the
-            // decided status, an empty body, no `Content-Type`.
-            res.set_status(Status::new(status.as_u16()));
-            if !res.body().is_none() {
-                res.set_sized_body(0, Cursor::new(&b""[..]));
-            }
-            if res.headers().contains("Content-Type") {
-                res.remove_header("Content-Type");
-            }
+            empty_answer(res, status);
         }
         pending.write_to(&mut Headers { res, policy });
     }
