@@ -368,7 +368,7 @@ mod tests {
 
     #[test]
     fn cors_header_discriminants_are_their_index_in_all() {
-        // `Detached` and adapters' value tables index by `CorsHeader as usize`.
+        // `Pending` and adapters' value tables index by `CorsHeader as usize`.
         for (i, h) in CorsHeader::ALL.into_iter().enumerate() {
             assert_eq!(h as usize, i, "{h}");
         }
