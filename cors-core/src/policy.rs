@@ -633,13 +633,16 @@ impl PolicyBuilder {
         self
     }
 
-    /// Lets browsers cache preflights this long (whole seconds, at most 24 hours).
+    /// Lets browsers cache preflights this long (whole seconds, at most 24 hours; each
+    /// engine caps it: WebKit at 600 s, Chromium at 7200 s, Firefox at 86400 s).
     pub fn max_age(mut self, max_age: Duration) -> Self {
         self.config.max_age = Some(max_age.as_secs());
         self
     }
 
-    /// Answers Private Network Access preflights.
+    /// Answers Private Network Access preflights: legacy, as Chrome replaced them with
+    /// Local Network Access, a user permission no header grants (see
+    /// [`PolicyConfig::allow_private_network`]).
     pub fn allow_private_network(mut self, yes: bool) -> Self {
         self.config.allow_private_network = yes;
         self
