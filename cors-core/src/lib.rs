@@ -39,6 +39,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod config;
+mod counters;
 mod decision;
 mod error;
 mod event;

@@ -42,9 +42,10 @@ pub struct Pending<V> {
 }
 
 impl Policy {
-    /// Evaluates a request ([`Policy::evaluate`]), reports a rejection (one `tracing`
-    /// event, target `cors`, level debug, with the kind, the reason code and the escaped
-    /// values), and detaches the decision from the request.
+    /// Evaluates a request ([`Policy::evaluate`]), counts it (`cors_requests_total`, see
+    /// [`Policy::with_metrics_label`]), reports a rejection (one `tracing` event, target
+    /// `cors`, level debug, with the kind, the reason code and the escaped values), and
+    /// detaches the decision from the request.
     ///
     /// `own` converts each value echoed from the request ([`Value::Origin`],
     /// [`Value::RequestMethod`], [`Value::RequestHeaders`]) into the adapter's header
@@ -67,6 +68,7 @@ impl Policy {
         own: impl FnMut(Value<'a>) -> Option<V>,
     ) -> Pending<V> {
         let decision = self.evaluate(req);
+        self.count(&decision);
         crate::event::rejected(req, &decision);
         Pending::new(&decision, own)
     }
