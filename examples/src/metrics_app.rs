@@ -21,7 +21,7 @@ pub const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 /// assert!(cors_examples::metrics_app::install().is_err()); // one per process
 /// cors_core::Policy::any_origin().with_metrics_label("framework", "doc").register_metrics();
 /// assert!(handle.render().contains(r#"cors_requests_total{kind="actual",outcome="allowed",reason="",framework="doc"} 0"#));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
 /// ```
 pub fn install() -> Result<PrometheusHandle, Box<dyn std::error::Error + Send + Sync>> {
     Ok(PrometheusBuilder::new().install_recorder()?)
