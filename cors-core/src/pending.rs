@@ -44,8 +44,9 @@ pub struct Pending<V> {
 impl Policy {
     /// Evaluates a request ([`Policy::evaluate`]), counts it (`cors_requests_total`, see
     /// [`Policy::with_metrics_label`]), reports a rejection (one `tracing` event, target
-    /// `cors`, level debug, with the kind, the reason code and the escaped values), and
-    /// detaches the decision from the request.
+    /// `cors`, at the policy's [`log_level`](crate::PolicyConfig::log_level), debug by
+    /// default, with the kind, the reason code and the escaped values), and detaches the
+    /// decision from the request.
     ///
     /// `own` converts each value echoed from the request ([`Value::Origin`],
     /// [`Value::RequestMethod`], [`Value::RequestHeaders`]) into the adapter's header
@@ -69,7 +70,7 @@ impl Policy {
     ) -> Pending<V> {
         let decision = self.evaluate(req);
         self.count(&decision);
-        crate::event::rejected(req, &decision);
+        crate::event::rejected(req, &decision, self.config().log_level);
         Pending::new(&decision, own)
     }
 }

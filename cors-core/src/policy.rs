@@ -459,6 +459,12 @@ impl Policy {
             origin.and_then(|o| Ok((o, self.check_method(req)?, self.check_headers(req)?)));
         let (origin, method, any_headers) = match checked {
             Ok(v) => v,
+            Err(reason @ (Reason::MethodNotAllowed { .. } | Reason::HeaderNotAllowed { .. }))
+                if i.config.debug
+                    && let Ok(origin) = origin =>
+            {
+                return self.debug_preflight(req, origin, reason);
+            }
             Err(reason) => {
                 return Decision::new(
                     RequestKind::Preflight,
@@ -503,6 +509,39 @@ impl Policy {
             d.set_allow_private_network(&i.yes);
         }
         d
+    }
+
+    /// Debug mode's answer to a preflight from an allowed origin that asks for a method or
+    /// a header the policy refuses: the preflight status, the origin allowed, and the
+    /// allowed methods (and, for a refused header, the allowed headers), so that the
+    /// browser's own checks fail on the refused method or header and its console names
+    /// it. Still a rejection (counted and logged as one); never for an origin that is not
+    /// allowed, which learns nothing more than without debug mode.
+    fn debug_preflight<'a>(
+        &'a self,
+        req: &CorsRequest<'a>,
+        origin: &'a [u8],
+        reason: Reason<'a>,
+    ) -> Decision<'a> {
+        let i = &*self.inner;
+        let vary = if i.origins.allows_any() {
+            Vary::PreflightAnyOrigin
+        } else {
+            Vary::Preflight
+        };
+        let status = i.preflight_status;
+        let mut d = Decision::new(RequestKind::Preflight, Action::Respond { status }, vary);
+        self.allow_origin(&mut d, origin);
+        if !i.methods_any {
+            d.set_allow_methods(Value::Policy(&i.allow_methods));
+        } else if let Field::One(m) = req.request_method() {
+            // Any method: only a header can have failed; the method passes as it would.
+            d.set_allow_methods(Value::RequestMethod(m));
+        }
+        if let (Reason::HeaderNotAllowed { .. }, Some(headers)) = (reason, &i.allow_headers) {
+            d.set_allow_headers(headers);
+        }
+        d.rejected(reason)
     }
 
     fn check_method<'a>(&self, req: &CorsRequest<'a>) -> Result<&'a [u8], Reason<'a>> {
@@ -717,6 +756,19 @@ impl PolicyBuilder {
     /// Allows `http://` non-loopback origins together with credentials.
     pub fn dangerously_allow_insecure_origins(mut self, yes: bool) -> Self {
         self.config.dangerously_allow_insecure_origins = yes;
+        self
+    }
+
+    /// The level of the event emitted for each rejected request (default debug).
+    pub fn log_level(mut self, level: crate::LogLevel) -> Self {
+        self.config.log_level = level;
+        self
+    }
+
+    /// Debug mode: refused preflights from allowed origins answered so that the
+    /// browser's console names the failing check ([`PolicyConfig::debug`]).
+    pub fn debug(mut self, yes: bool) -> Self {
+        self.config.debug = yes;
         self
     }
 

@@ -104,7 +104,17 @@ fn main() -> ExitCode {
         None
     } else {
         match Policy::from_file(&args.policy) {
-            Ok(p) => Some(p),
+            Ok(p) => {
+                if p.config().debug {
+                    eprintln!(
+                        "warning: {}: debug = true: refused preflights from allowed origins are \
+                         answered with the allowed methods and headers, so that browsers name \
+                         the failing check; turn it off in production",
+                        args.policy
+                    );
+                }
+                Some(p)
+            }
             Err(e) => {
                 // Problems found in the file already name it.
                 match e.file() {
