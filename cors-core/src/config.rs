@@ -174,7 +174,7 @@ pub struct PolicyConfig {
     pub preflight_status: u16,
     /// Whether successful preflights reach the handler (with the CORS headers added)
     /// instead of being answered at once. Default: `false`. Refused preflights are always
-    /// answered at once (403).
+    /// answered at once (403, or as `debug` describes).
     #[serde(default)]
     pub preflight_continue: bool,
     /// Allows plain `http://` origins on hosts that are not loopback together with
@@ -182,6 +182,86 @@ pub struct PolicyConfig {
     /// credentialed responses; use it only on networks you control.
     #[serde(default)]
     pub dangerously_allow_insecure_origins: bool,
+    /// The level of the one `tracing` event (target `cors`) emitted for each rejected
+    /// request, with its kind, reason code, origin, requested method and first refused
+    /// header. Default: `"debug"`.
+    ///
+    /// Permitted: `"off"` (no event), `"error"`, `"warn"`, `"info"`, `"debug"`,
+    /// `"trace"`. Refused: anything else (`"DEBUG"`, `"verbose"`).
+    #[serde(default)]
+    pub log_level: LogLevel,
+    /// Debug mode: a refused preflight is answered so that the browser's console names
+    /// the check that failed, instead of a generic "does not have HTTP ok status".
+    /// Default: `false`. For development: `serve` warns when it is on.
+    ///
+    /// - An origin that is not allowed (or a malformed preflight) still gets a 403
+    ///   without CORS headers, exactly as with `false`: the console says the
+    ///   `Access-Control-Allow-Origin` header is missing, and nothing about the allowed
+    ///   origins is revealed to an origin that is not one of them.
+    /// - An allowed origin asking for a method that is not allowed gets the preflight
+    ///   status with `Access-Control-Allow-Origin` (and `-Credentials`) and the allowed
+    ///   methods: the console names the method refused by `Access-Control-Allow-Methods`.
+    /// - An allowed origin asking for a header that is not allowed gets the same plus the
+    ///   allowed headers: the console names the header refused by
+    ///   `Access-Control-Allow-Headers`.
+    ///
+    /// Such a preflight is still counted and logged as rejected, and the browser still
+    /// refuses the request: only the answer's detail changes, and only for allowed
+    /// origins, which learn the allowed methods and headers.
+    #[serde(default)]
+    pub debug: bool,
+}
+
+/// The level of the rejection event ([`PolicyConfig::log_level`]); lower-case in a policy
+/// file.
+///
+/// ```
+/// let c = cors_core::PolicyConfig::from_toml_str("allow_origins = [\"*\"]\nlog_level = \"warn\"")?;
+/// assert_eq!(c.log_level, cors_core::LogLevel::Warn);
+/// let err = cors_core::PolicyConfig::from_toml_str("allow_origins = [\"*\"]\nlog_level = \"loud\"").unwrap_err();
+/// assert!(err.to_string().contains("log_level"));
+/// # Ok::<(), cors_core::PolicyError>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    /// No event.
+    Off,
+    /// `tracing::Level::ERROR`.
+    Error,
+    /// `tracing::Level::WARN`.
+    Warn,
+    /// `tracing::Level::INFO`.
+    Info,
+    /// `tracing::Level::DEBUG` (the default).
+    #[default]
+    Debug,
+    /// `tracing::Level::TRACE`.
+    Trace,
+}
+
+impl LogLevel {
+    /// Every level, from `off` to `trace`.
+    pub const ALL: [LogLevel; 6] = [
+        LogLevel::Off,
+        LogLevel::Error,
+        LogLevel::Warn,
+        LogLevel::Info,
+        LogLevel::Debug,
+        LogLevel::Trace,
+    ];
+
+    /// The level as written in a policy file: `"off"`, `"error"`, … `"trace"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Off => "off",
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        }
+    }
 }
 
 fn default_preflight_status() -> u16 {
@@ -202,6 +282,8 @@ impl Default for PolicyConfig {
             preflight_status: default_preflight_status(),
             preflight_continue: false,
             dangerously_allow_insecure_origins: false,
+            log_level: LogLevel::Debug,
+            debug: false,
         }
     }
 }

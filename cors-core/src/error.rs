@@ -38,6 +38,10 @@ pub enum Key {
     PreflightContinue,
     /// `dangerously_allow_insecure_origins`
     DangerouslyAllowInsecureOrigins,
+    /// `log_level`
+    LogLevel,
+    /// `debug`
+    Debug,
     /// The document as a whole: it cannot be read, is not valid TOML, JSON or YAML, or is
     /// not a table of keys.
     Document,
@@ -47,7 +51,7 @@ pub enum Key {
 
 impl Key {
     /// Every key a policy has, in the order of [`PolicyConfig`](crate::PolicyConfig)'s fields.
-    pub const ALL: [Key; 10] = [
+    pub const ALL: [Key; 12] = [
         Key::AllowOrigins,
         Key::AllowMethods,
         Key::AllowHeaders,
@@ -58,6 +62,8 @@ impl Key {
         Key::PreflightStatus,
         Key::PreflightContinue,
         Key::DangerouslyAllowInsecureOrigins,
+        Key::LogLevel,
+        Key::Debug,
     ];
 
     /// The key as written in a policy file; `"policy"` for [`Key::Document`].
@@ -78,6 +84,8 @@ impl Key {
             Key::PreflightStatus => "preflight_status",
             Key::PreflightContinue => "preflight_continue",
             Key::DangerouslyAllowInsecureOrigins => "dangerously_allow_insecure_origins",
+            Key::LogLevel => "log_level",
+            Key::Debug => "debug",
             Key::Document => "policy",
             Key::Unknown(name) => name,
         }

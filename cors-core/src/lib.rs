@@ -39,6 +39,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod config;
+mod counters;
 mod decision;
 mod error;
 mod event;
@@ -58,7 +59,7 @@ mod token;
 mod value;
 mod vary;
 
-pub use config::PolicyConfig;
+pub use config::{LogLevel, PolicyConfig};
 pub use decision::{Action, Decision, Headers, RequestKind};
 pub use error::{Format, Key, PolicyError, Problem, ProblemKind};
 pub use header::CorsHeader;

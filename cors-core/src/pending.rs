@@ -42,9 +42,11 @@ pub struct Pending<V> {
 }
 
 impl Policy {
-    /// Evaluates a request ([`Policy::evaluate`]), reports a rejection (one `tracing`
-    /// event, target `cors`, level debug, with the kind, the reason code and the escaped
-    /// values), and detaches the decision from the request.
+    /// Evaluates a request ([`Policy::evaluate`]), counts it (`cors_requests_total`, see
+    /// [`Policy::with_metrics_label`]), reports a rejection (one `tracing` event, target
+    /// `cors`, at the policy's [`log_level`](crate::PolicyConfig::log_level), debug by
+    /// default, with the kind, the reason code and the escaped values), and detaches the
+    /// decision from the request.
     ///
     /// `own` converts each value echoed from the request ([`Value::Origin`],
     /// [`Value::RequestMethod`], [`Value::RequestHeaders`]) into the adapter's header
@@ -67,7 +69,8 @@ impl Policy {
         own: impl FnMut(Value<'a>) -> Option<V>,
     ) -> Pending<V> {
         let decision = self.evaluate(req);
-        crate::event::rejected(req, &decision);
+        self.count(&decision);
+        crate::event::rejected(req, &decision, self.config().log_level);
         Pending::new(&decision, own)
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::PolicyConfig;
+use crate::counters::Counters;
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::matcher::{OriginMatcher, Predicate};
 use crate::request::{CorsRequest, Field};
@@ -45,6 +46,8 @@ const MAX_ELEMENTS: usize = 1024;
 #[derive(Clone)]
 pub struct Policy {
     inner: Arc<Inner>,
+    /// Apart from `inner`: copies that differ only in their metrics labels share the rest.
+    counters: Arc<Counters>,
 }
 
 struct Inner {
@@ -268,7 +271,61 @@ impl Policy {
                 max_age,
                 config,
             }),
+            counters: Arc::default(),
         })
+    }
+
+    /// A copy of this policy whose `cors_requests_total` counter carries one more label,
+    /// `name="value"` (or whose `name` label becomes `value`): to tell apart the servers,
+    /// frameworks or routes of one process that share a policy. The labels `kind`,
+    /// `outcome` and `reason` are the policy's own; a label with one of these names is
+    /// ignored. Only the label set is copied: the compiled policy is shared.
+    ///
+    /// Every decision made by [`Policy::decide`] adds one to `cors_requests_total` with
+    /// the labels `kind` (`preflight`, `actual` or `not_cors`), `outcome` (`allowed` or
+    /// `rejected`; a request that is not CORS is `allowed`), `reason` (the rejection's
+    /// [`Reason::code`], empty when allowed) and these labels, through the [`metrics`]
+    /// facade: nothing is recorded (and nothing allocated) until the program installs a
+    /// recorder, such as `metrics-exporter-prometheus`. The origin is never a label (its
+    /// values are unbounded); the rejection event ([`Policy::decide`]) carries it.
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::any_origin();
+    /// let on_axum = policy.clone().with_metrics_label("framework", "axum");
+    /// assert_eq!(on_axum.metrics_labels().collect::<Vec<_>>(), [("framework", "axum")]);
+    /// assert_eq!(policy.metrics_labels().count(), 0);
+    /// ```
+    pub fn with_metrics_label(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.counters = Arc::new(self.counters.with_label(name.into(), value.into()));
+        self
+    }
+
+    /// The labels added by [`Policy::with_metrics_label`], in order.
+    pub fn metrics_labels(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.counters
+            .labels()
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// Describes `cors_requests_total` to the installed `metrics` recorder and registers,
+    /// at 0, every (kind, outcome, reason) combination a decision can have, with this
+    /// policy's labels: so that a scrape lists each series before its first request, and
+    /// `rate()` over a series that starts later does not miss its first increments. Call
+    /// it once per labelled policy, after installing the recorder; without one it does
+    /// nothing.
+    ///
+    /// ```
+    /// cors_core::Policy::any_origin().register_metrics(); // no recorder: a no-op
+    /// ```
+    pub fn register_metrics(&self) {
+        self.counters.register();
+    }
+
+    /// Counts a decision ([`Policy::with_metrics_label`]).
+    #[inline]
+    pub(crate) fn count(&self, d: &Decision<'_>) {
+        self.counters.count(d);
     }
 
     /// The precomputed value this policy sets for `header` whenever it sets it without
@@ -402,6 +459,12 @@ impl Policy {
             origin.and_then(|o| Ok((o, self.check_method(req)?, self.check_headers(req)?)));
         let (origin, method, any_headers) = match checked {
             Ok(v) => v,
+            Err(reason @ (Reason::MethodNotAllowed { .. } | Reason::HeaderNotAllowed { .. }))
+                if i.config.debug
+                    && let Ok(origin) = origin =>
+            {
+                return self.debug_preflight(req, origin, reason);
+            }
             Err(reason) => {
                 return Decision::new(
                     RequestKind::Preflight,
@@ -446,6 +509,39 @@ impl Policy {
             d.set_allow_private_network(&i.yes);
         }
         d
+    }
+
+    /// Debug mode's answer to a preflight from an allowed origin that asks for a method or
+    /// a header the policy refuses: the preflight status, the origin allowed, and the
+    /// allowed methods (and, for a refused header, the allowed headers), so that the
+    /// browser's own checks fail on the refused method or header and its console names
+    /// it. Still a rejection (counted and logged as one); never for an origin that is not
+    /// allowed, which learns nothing more than without debug mode.
+    fn debug_preflight<'a>(
+        &'a self,
+        req: &CorsRequest<'a>,
+        origin: &'a [u8],
+        reason: Reason<'a>,
+    ) -> Decision<'a> {
+        let i = &*self.inner;
+        let vary = if i.origins.allows_any() {
+            Vary::PreflightAnyOrigin
+        } else {
+            Vary::Preflight
+        };
+        let status = i.preflight_status;
+        let mut d = Decision::new(RequestKind::Preflight, Action::Respond { status }, vary);
+        self.allow_origin(&mut d, origin);
+        if !i.methods_any {
+            d.set_allow_methods(Value::Policy(&i.allow_methods));
+        } else if let Field::One(m) = req.request_method() {
+            // Any method: only a header can have failed; the method passes as it would.
+            d.set_allow_methods(Value::RequestMethod(m));
+        }
+        if let (Reason::HeaderNotAllowed { .. }, Some(headers)) = (reason, &i.allow_headers) {
+            d.set_allow_headers(headers);
+        }
+        d.rejected(reason)
     }
 
     fn check_method<'a>(&self, req: &CorsRequest<'a>) -> Result<&'a [u8], Reason<'a>> {
@@ -663,6 +759,19 @@ impl PolicyBuilder {
     /// Allows `http://` non-loopback origins together with credentials.
     pub fn dangerously_allow_insecure_origins(mut self, yes: bool) -> Self {
         self.config.dangerously_allow_insecure_origins = yes;
+        self
+    }
+
+    /// The level of the event emitted for each rejected request (default debug).
+    pub fn log_level(mut self, level: crate::LogLevel) -> Self {
+        self.config.log_level = level;
+        self
+    }
+
+    /// Debug mode: refused preflights from allowed origins answered so that the
+    /// browser's console names the failing check ([`PolicyConfig::debug`]).
+    pub fn debug(mut self, yes: bool) -> Self {
+        self.config.debug = yes;
         self
     }
 

@@ -196,6 +196,40 @@ fn no_allocation_when_echoing_and_for_any_origin() {
 }
 
 #[test]
+fn no_allocation_to_decide_count_and_report_without_a_recorder_or_subscriber() {
+    // `decide` also counts the decision (`cors_requests_total`, through the `metrics`
+    // facade) and reports a rejection (`tracing`): with no recorder or subscriber
+    // installed, neither allocates, with or without the policy's own labels.
+    let plain = policy(BASIC);
+    let labelled = plain.clone().with_metrics_label("framework", "test");
+    for p in [&plain, &labelled] {
+        for (method, headers) in [
+            (&b"GET"[..], &[][..]),
+            (b"GET", &[("origin", &b"https://app.example.com"[..])][..]),
+            (b"GET", &[("origin", b"https://evil.example")]),
+            (
+                b"OPTIONS",
+                &[
+                    ("origin", b"https://app.example.com"),
+                    ("access-control-request-method", b"DELETE"),
+                ],
+            ),
+        ] {
+            let run = || {
+                let mut req = CorsRequest::new(method);
+                for (n, v) in headers {
+                    req.push_header(n.as_bytes(), v);
+                }
+                // `Option<&[u8]>`: owning by reference keeps the conversion itself free.
+                let pending = p.decide(&req, |v| Some(v.as_bytes().len()));
+                std::hint::black_box(pending.len());
+            };
+            assert_eq!(allocations_during(run), 0, "{method:?} {headers:?}");
+        }
+    }
+}
+
+#[test]
 fn the_counter_counts() {
     assert!(allocations_during(|| drop(std::hint::black_box(vec![1u8; 8]))) >= 10);
 }

@@ -93,20 +93,28 @@ fn config(max_age: impl Strategy<Value = u64>) -> impl Strategy<Value = PolicyCo
             any::<u16>(),
             any::<bool>(),
             any::<bool>(),
+            (
+                prop::sample::select(&cors_core::LogLevel::ALL[..]),
+                any::<bool>(),
+            ),
         ),
     )
         .prop_map(
-            |((o, m, h, e), (c, age, pn, status, cont, insecure))| PolicyConfig {
-                allow_origins: o,
-                allow_methods: m,
-                allow_headers: h,
-                expose_headers: e,
-                allow_credentials: c,
-                max_age: age,
-                allow_private_network: pn,
-                preflight_status: status,
-                preflight_continue: cont,
-                dangerously_allow_insecure_origins: insecure,
+            |((o, m, h, e), (c, age, pn, status, cont, insecure, (log_level, debug)))| {
+                PolicyConfig {
+                    allow_origins: o,
+                    allow_methods: m,
+                    allow_headers: h,
+                    expose_headers: e,
+                    allow_credentials: c,
+                    max_age: age,
+                    allow_private_network: pn,
+                    preflight_status: status,
+                    preflight_continue: cont,
+                    dangerously_allow_insecure_origins: insecure,
+                    log_level,
+                    debug,
+                }
             },
         )
 }
@@ -121,7 +129,9 @@ fn via_builder(c: &PolicyConfig) -> Result<Policy, PolicyError> {
         .allow_private_network(c.allow_private_network)
         .preflight_status(c.preflight_status)
         .preflight_continue(c.preflight_continue)
-        .dangerously_allow_insecure_origins(c.dangerously_allow_insecure_origins);
+        .dangerously_allow_insecure_origins(c.dangerously_allow_insecure_origins)
+        .log_level(c.log_level)
+        .debug(c.debug);
     if let Some(m) = c.max_age {
         b = b.max_age(Duration::from_secs(m));
     }

@@ -196,6 +196,60 @@ fn a_rejection_is_one_debug_event_under_the_cors_target() {
 }
 
 #[test]
+fn the_event_level_is_the_policys_log_level() {
+    let mut req = CorsRequest::new(b"OPTIONS");
+    req.push_origin(b"https://a.example");
+    req.push_request_method(b"GET");
+    req.push_request_headers(b"x-ok, x-nope, x-later");
+    for (level, shown, hidden) in [
+        ("error", "ERROR cors:", "cors=off"),
+        ("warn", "WARN cors:", "cors=error"),
+        ("info", "INFO cors:", "cors=warn"),
+        ("debug", "DEBUG cors:", "cors=info"),
+        ("trace", "TRACE cors:", "cors=debug"),
+    ] {
+        let policy = Policy::from_toml_str(&format!(
+            "allow_origins = [\"https://a.example\"]\nallow_headers = [\"x-ok\"]\nlog_level = \"{level}\""
+        ))
+        .unwrap();
+        let text = events(&policy, &req, "cors=trace");
+        assert_eq!(text.lines().count(), 1, "{text}");
+        for part in [
+            shown,
+            "kind=\"preflight\"",
+            "reason=\"header-not-allowed\"",
+            "origin=\"https://a.example\"",
+            "method=\"GET\"",
+            "header=\"x-nope\"",
+        ] {
+            assert!(text.contains(part), "{level}: {part:?} not in {text}");
+        }
+        assert_eq!(events(&policy, &req, hidden), "", "{level}");
+    }
+    let off = Policy::from_toml_str("allow_origins = [\"https://a.example\"]\nlog_level = \"off\"")
+        .unwrap();
+    assert_eq!(events(&off, &req, "trace"), "");
+    let err = Policy::from_toml_str("allow_origins = [\"*\"]\nlog_level = \"DEBUG\"").unwrap_err();
+    assert_eq!(err.problems()[0].key(), &cors_core::Key::LogLevel);
+}
+
+#[test]
+fn the_events_origin_is_truncated() {
+    let policy = Policy::from_toml_str("allow_origins = [\"https://a.example\"]").unwrap();
+    let long = format!("https://{}.example", "x".repeat(300));
+    let mut req = CorsRequest::new(b"GET");
+    req.push_origin(long.as_bytes());
+    let text = events(&policy, &req, "cors=debug");
+    let shown = format!(
+        "origin=\"https://{}…({} bytes)\"",
+        "x".repeat(120),
+        long.len()
+    );
+    assert!(text.contains(&shown), "{text}");
+    assert!(!text.contains(&"x".repeat(121)), "{text}");
+}
+
+#[test]
 fn every_policy_value_in_a_decision_is_the_policys_own() {
     // `Pending` notes such values and writes `Policy::value` later: they must be the same.
     let suite = cors_testkit::cases::load();

@@ -392,6 +392,8 @@ fn the_same_keys_load_from_toml_json_and_yaml() {
         preflight_status = 200
         preflight_continue = true
         dangerously_allow_insecure_origins = false
+        log_level = "info"
+        debug = true
     "#;
     let from_toml = PolicyConfig::from_toml_str(toml).unwrap();
     let json = serde_json::to_string(&from_toml).unwrap();

@@ -14,6 +14,7 @@
 
 pub mod actix_app;
 pub mod axum_app;
+pub mod metrics_app;
 pub mod raw_http;
 pub mod rocket_app;
 pub mod warp_app;

@@ -84,6 +84,24 @@ const A = new URLSearchParams(location.search).get('a');
 })();
 </script>"#;
 
+/// Debug mode's page: one failing preflight per check (method, header, origin) against
+/// a server with `debug = true` (`d` and, for the origin, `do`) and the same against one
+/// with `debug = false` (`n`, `no`), one after another; each URL's query names the case.
+const DEBUG_PAGE: &str = r#"<!doctype html><meta charset="utf-8"><title>debug mode</title>
+<script>
+const q = new URLSearchParams(location.search);
+async function attempt(url, init) { try { return (await fetch(url, init)).status; } catch (e) { return 'blocked'; } }
+(async () => {
+  const r = {};
+  for (const [mode, a, o] of [['on', q.get('d'), q.get('do')], ['off', q.get('n'), q.get('no')]]) {
+    r['method_' + mode] = await attempt(a + '/echo?method-' + mode, {method: 'DELETE'});
+    r['header_' + mode] = await attempt(a + '/echo?header-' + mode, {headers: {'x-nope': '1'}});
+    r['origin_' + mode] = await attempt(o + '/echo?origin-' + mode, {method: 'PUT'});
+  }
+  await fetch('/report?page=debug', {method: 'POST', body: JSON.stringify(r)});
+})();
+</script>"#;
+
 /// A tiny page server: GET serves the pages, POST /report?page=X records a JSON body.
 fn page_server(reports: mpsc::Sender<(String, Value)>) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("page server");
@@ -128,6 +146,8 @@ fn serve_page(stream: TcpStream, reports: mpsc::Sender<(String, Value)>) {
         let target = request_line.split(' ').nth(1).unwrap_or("/").to_owned();
         let (status, content_type, payload) = if target.starts_with("/main.html") {
             ("200 OK", "text/html", MAIN_PAGE.as_bytes())
+        } else if target.starts_with("/debug.html") {
+            ("200 OK", "text/html", DEBUG_PAGE.as_bytes())
         } else if target.starts_with("/other.html") {
             ("200 OK", "text/html", OTHER_PAGE.as_bytes())
         } else if let Some(page) = target.strip_prefix("/report?page=") {
@@ -206,8 +226,22 @@ struct Browser {
 
 impl Browser {
     fn open(url: &str) -> Browser {
+        Browser::open_logging(url, None)
+    }
+
+    /// With `console`, Chromium logs to that file (`--enable-logging=stderr --v=0`): each
+    /// console message is a `INFO:CONSOLE` line.
+    fn open_logging(url: &str, console: Option<&Path>) -> Browser {
         use std::os::unix::process::CommandExt;
         let profile = TempDir::new("chromium");
+        let stderr = match console {
+            Some(path) => Stdio::from(std::fs::File::create(path).expect("console log")),
+            None => Stdio::null(),
+        };
+        let logging: &[&str] = match console {
+            Some(_) => &["--enable-logging=stderr", "--v=0"],
+            None => &[],
+        };
         let child = Command::new(CHROMIUM)
             .args([
                 "--headless",
@@ -219,11 +253,12 @@ impl Browser {
                 "--disable-component-update",
                 "--disable-sync",
             ])
+            .args(logging)
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg(url)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .process_group(0)
             .spawn()
             .expect("start chromium");
@@ -419,4 +454,198 @@ fn chromium_rocket() {
 #[test]
 fn chromium_warp() {
     check("warp");
+}
+
+/// The CORS error Chromium's console shows for each URL whose query is `case`, from a
+/// console log (`Browser::open_logging`).
+fn console_errors(log: &str) -> HashMap<String, String> {
+    let mut errors = HashMap::new();
+    for line in log.lines().filter(|l| l.contains("INFO:CONSOLE")) {
+        let Some((_, rest)) = line.split_once("Access to fetch at '") else {
+            continue;
+        };
+        let Some((url, rest)) = rest.split_once('\'') else {
+            continue;
+        };
+        let Some((_, message)) = rest.split_once("has been blocked by CORS policy: ") else {
+            continue;
+        };
+        let message = message.split("\", source:").next().unwrap_or(message);
+        let case = url.rsplit_once('?').map_or(url, |(_, q)| q);
+        errors.insert(case.to_owned(), message.to_owned());
+    }
+    errors
+}
+
+/// The failing preflight of each check, over raw HTTP: status and `access-control-*`
+/// headers, sorted by name.
+fn preflight_answer(
+    server: &Server,
+    origin: &str,
+    method: &str,
+    headers: Option<&str>,
+) -> (u16, Vec<(String, String)>) {
+    let mut h = vec![
+        ("origin".to_owned(), origin.as_bytes().to_vec()),
+        (
+            "access-control-request-method".to_owned(),
+            method.as_bytes().to_vec(),
+        ),
+    ];
+    if let Some(v) = headers {
+        h.push((
+            "access-control-request-headers".to_owned(),
+            v.as_bytes().to_vec(),
+        ));
+    }
+    let req = cors_examples::TestRequest {
+        method: "OPTIONS".into(),
+        path: "/echo".into(),
+        headers: h,
+    };
+    let res = cors_examples::raw_http::send(server.addr, &req).expect("preflight");
+    // Sorted: actix-web's header map does not keep the order headers were added in.
+    let mut cors: Vec<(String, String)> = res
+        .headers
+        .iter()
+        .filter(|(n, _)| n.starts_with("access-control-"))
+        .map(|(n, v)| (n.clone(), String::from_utf8_lossy(v).into_owned()))
+        .collect();
+    cors.sort();
+    (res.status, cors)
+}
+
+/// Debug mode in Chromium: with `debug = true` the console names the failing check
+/// (method, header; origin as without debug mode), with `debug = false` the answers are
+/// those of a policy without the key (403, no CORS header) and the console says only
+/// that `Access-Control-Allow-Origin` is missing.
+fn check_debug(framework: &'static str) {
+    if !browser_available() {
+        return;
+    }
+    let (tx, rx) = mpsc::channel();
+    let page = page_server(tx);
+    let page_origin = format!("http://{page}");
+    let policy = |origin: &str, debug: bool| {
+        format!(
+            "allow_origins = [\"{origin}\"]\nallow_methods = [\"PUT\"]\nallow_headers = [\"x-ok\"]\nallow_credentials = true\ndebug = {debug}\n"
+        )
+    };
+    let elsewhere = "https://app.example.com";
+    let plain = format!(
+        "allow_origins = [\"{page_origin}\"]\nallow_methods = [\"PUT\"]\nallow_headers = [\"x-ok\"]\nallow_credentials = true\n"
+    );
+    let servers: [Server; 5] = [
+        start(SERVE, framework, &policy(&page_origin, true)),
+        start(SERVE, framework, &policy(elsewhere, true)),
+        start(SERVE, framework, &policy(&page_origin, false)),
+        start(SERVE, framework, &policy(elsewhere, false)),
+        start(SERVE, framework, &plain),
+    ];
+    let dir = TempDir::new("console");
+    let log_path = dir.path().join("chromium.log");
+    let url = format!(
+        "{page_origin}/debug.html?d=http://{}&do=http://{}&n=http://{}&no=http://{}",
+        servers[0].addr, servers[1].addr, servers[2].addr, servers[3].addr
+    );
+    let browser = Browser::open_logging(&url, Some(&log_path));
+    let report = match rx.recv_timeout(Duration::from_secs(90)) {
+        Ok((_, Value::Object(map))) => map,
+        other => panic!("{framework}: the debug page did not report: {other:?}"),
+    };
+    // Console lines are written as the page runs; the report comes after the last fetch.
+    std::thread::sleep(Duration::from_millis(500));
+    drop(browser);
+    for (case, status) in &report {
+        assert_eq!(
+            status,
+            &Value::from("blocked"),
+            "{framework}: {case} was not refused"
+        );
+    }
+    assert_eq!(report.len(), 6, "{framework}: {report:?}");
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+    let errors = console_errors(&log);
+    let no_acao = "Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.";
+    let want = [
+        (
+            "method-on",
+            "Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response.",
+        ),
+        (
+            "header-on",
+            "Request header field x-nope is not allowed by Access-Control-Allow-Headers in preflight response.",
+        ),
+        ("origin-on", no_acao),
+        ("method-off", no_acao),
+        ("header-off", no_acao),
+        ("origin-off", no_acao),
+    ];
+    for (case, message) in want {
+        assert_eq!(
+            errors.get(case).map(String::as_str),
+            Some(message),
+            "{framework}: console for {case}; all CORS errors: {errors:#?}"
+        );
+    }
+
+    // Over raw HTTP: debug off answers exactly as a policy without the key; debug on
+    // differs only for allowed origins, and never shows an unlisted origin anything.
+    let o = page_origin.as_str();
+    for (method, headers) in [("DELETE", None), ("PUT", Some("x-nope"))] {
+        let off = preflight_answer(&servers[2], o, method, headers);
+        assert_eq!(
+            off,
+            preflight_answer(&servers[4], o, method, headers),
+            "{framework}"
+        );
+        assert_eq!(off, (403, vec![]), "{framework}: {method} {headers:?}");
+    }
+    for server in [&servers[1], &servers[3]] {
+        assert_eq!(
+            preflight_answer(server, o, "PUT", None),
+            (403, vec![]),
+            "{framework}"
+        );
+    }
+    let acao = ("access-control-allow-origin".to_owned(), o.to_owned());
+    let acac = (
+        "access-control-allow-credentials".to_owned(),
+        "true".to_owned(),
+    );
+    let acam = (
+        "access-control-allow-methods".to_owned(),
+        "GET,HEAD,POST,PUT".to_owned(),
+    );
+    let acah = ("access-control-allow-headers".to_owned(), "x-ok".to_owned());
+    assert_eq!(
+        preflight_answer(&servers[0], o, "DELETE", None),
+        (204, vec![acac.clone(), acam.clone(), acao.clone()]),
+        "{framework}"
+    );
+    assert_eq!(
+        preflight_answer(&servers[0], o, "PUT", Some("x-nope")),
+        (204, vec![acac, acah, acam, acao]),
+        "{framework}"
+    );
+}
+
+#[test]
+fn chromium_debug_mode_axum() {
+    check_debug("axum");
+}
+
+#[test]
+fn chromium_debug_mode_actix() {
+    check_debug("actix");
+}
+
+#[test]
+fn chromium_debug_mode_rocket() {
+    check_debug("rocket");
+}
+
+#[test]
+fn chromium_debug_mode_warp() {
+    check_debug("warp");
 }

@@ -61,6 +61,30 @@ fn invalid_policy_exits_non_zero_before_binding_and_names_every_problem() {
 }
 
 #[test]
+fn debug_mode_is_warned_about_at_start_up() {
+    let dir = TempDir::new("cli-debug");
+    let held = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port();
+    for (debug, warned) in [(true, true), (false, false)] {
+        let policy = dir.path().join(format!("debug-{debug}.toml"));
+        std::fs::write(
+            &policy,
+            format!("allow_origins = [\"https://app.example.com\"]\ndebug = {debug}\n"),
+        )
+        .unwrap();
+        // The port is held: serve warns, then fails to bind and exits.
+        let out = serve_axum(port, &policy);
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.contains("warning: ") && stderr.contains("debug = true"),
+            warned,
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
 fn unknown_arguments_are_usage_errors() {
     let out = Command::new(SERVE).arg("--bogus").output().unwrap();
     assert_eq!(out.status.code(), Some(2));

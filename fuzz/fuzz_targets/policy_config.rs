@@ -47,6 +47,8 @@ fn structured(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         preflight_status: u.arbitrary()?,
         preflight_continue: u.arbitrary()?,
         dangerously_allow_insecure_origins: u.arbitrary()?,
+        log_level: *u.choose(&cors_core::LogLevel::ALL)?,
+        debug: u.arbitrary()?,
     };
     let direct = Policy::new(&config);
     built(&config, direct.clone());
@@ -59,7 +61,9 @@ fn structured(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         .allow_private_network(config.allow_private_network)
         .preflight_status(config.preflight_status)
         .preflight_continue(config.preflight_continue)
-        .dangerously_allow_insecure_origins(config.dangerously_allow_insecure_origins);
+        .dangerously_allow_insecure_origins(config.dangerously_allow_insecure_origins)
+        .log_level(config.log_level)
+        .debug(config.debug);
     if let Some(m) = config.max_age {
         b = b.max_age(std::time::Duration::from_secs(m));
     }

@@ -2,11 +2,15 @@
 //!
 //! ```text
 //! cargo run --release -p cors-examples --bin serve -- \
-//!     [--framework all|axum|actix|rocket|warp] [--policy FILE] [--listen HOST:PORT] [--no-cors]
+//!     [--framework all|axum|actix|rocket|warp] [--policy FILE] [--listen HOST:PORT] \
+//!     [--metrics HOST:PORT] [--no-cors]
 //! ```
 //!
 //! With `--framework all` (the default) axum listens on PORT, actix-web on PORT+1, rocket
 //! on PORT+2 and warp on PORT+3. Set `RUST_LOG=cors=debug` to see every rejected CORS request.
+//! `--metrics HOST:PORT` serves the Prometheus text of `cors_requests_total` at
+//! `GET /metrics` on that separate listener, each server's series labelled
+//! `framework="axum"` (`actix`, `rocket`, `warp`).
 //! `--no-cors` runs the same routes without the CORS middleware (no policy is loaded), as
 //! the baseline for load runs.
 
@@ -14,11 +18,15 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
 
 use cors_core::Policy;
-use cors_examples::{actix_app, axum_app, rocket_app, warp_app};
+use cors_examples::{actix_app, axum_app, metrics_app, rocket_app, warp_app};
 
 const USAGE: &str = "usage: serve [--framework all|axum|actix|rocket|warp] [--policy FILE] \
-[--listen HOST:PORT] [--no-cors]
-  --no-cors  the same routes without the CORS middleware (--policy is not read); a baseline";
+[--listen HOST:PORT] [--metrics HOST:PORT] [--no-cors]
+  --framework  one framework on PORT, or all four on PORT..PORT+3 (axum, actix, rocket, warp)
+  --metrics    Prometheus text of cors_requests_total{kind,outcome,reason,framework} at
+               GET /metrics on this separate listener
+  --no-cors    the same routes without the CORS middleware (--policy is not read); a baseline
+  RUST_LOG=cors=debug prints one line per rejected CORS request";
 
 type RunFn = fn(Option<Policy>, SocketAddr) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -33,6 +41,7 @@ struct Args {
     framework: String,
     policy: String,
     listen: String,
+    metrics: Option<String>,
     no_cors: bool,
 }
 
@@ -41,6 +50,7 @@ fn parse_args() -> Result<Args, String> {
         framework: "all".into(),
         policy: concat!(env!("CARGO_MANIFEST_DIR"), "/policy.toml").into(),
         listen: "127.0.0.1:3000".into(),
+        metrics: None,
         no_cors: false,
     };
     let mut it = std::env::args().skip(1);
@@ -53,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
             "--framework" => &mut args.framework,
             "--policy" => &mut args.policy,
             "--listen" => &mut args.listen,
+            "--metrics" => args.metrics.insert(String::new()),
             "--no-cors" if inline.is_none() => {
                 args.no_cors = true;
                 continue;
@@ -93,7 +104,17 @@ fn main() -> ExitCode {
         None
     } else {
         match Policy::from_file(&args.policy) {
-            Ok(p) => Some(p),
+            Ok(p) => {
+                if p.config().debug {
+                    eprintln!(
+                        "warning: {}: debug = true: refused preflights from allowed origins are \
+                         answered with the allowed methods and headers, so that browsers name \
+                         the failing check; turn it off in production",
+                        args.policy
+                    );
+                }
+                Some(p)
+            }
             Err(e) => {
                 // Problems found in the file already name it.
                 match e.file() {
@@ -110,6 +131,16 @@ fn main() -> ExitCode {
             eprintln!("error: --listen {:?} is not HOST:PORT", args.listen);
             return ExitCode::from(2);
         }
+    };
+    let metrics = match &args.metrics {
+        None => None,
+        Some(listen) => match listen.to_socket_addrs().map(|mut a| a.next()) {
+            Ok(Some(addr)) => Some(addr),
+            _ => {
+                eprintln!("error: --metrics {listen:?} is not HOST:PORT");
+                return ExitCode::from(2);
+            }
+        },
     };
     let selected: Vec<(usize, &str, RunFn)> = FRAMEWORKS
         .iter()
@@ -129,12 +160,32 @@ fn main() -> ExitCode {
     };
 
     let (tx, rx) = std::sync::mpsc::channel();
+    if let Some(addr) = metrics {
+        let handle = match metrics_app::install() {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!("error: --metrics: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let result = metrics_app::run(handle, addr).map_err(|e| e.to_string());
+            let _ = tx.send(("metrics", addr, result));
+        });
+    }
     for (i, name, run) in selected {
         let Some(addr) = offset(i) else {
             eprintln!("error: port {} + {i} is out of range", base.port());
             return ExitCode::from(2);
         };
-        let policy = policy.clone();
+        // One policy, shared; each framework's decisions counted under its own label.
+        let policy = policy
+            .clone()
+            .map(|p| p.with_metrics_label("framework", name));
+        if let Some(p) = &policy {
+            p.register_metrics();
+        }
         let tx = tx.clone();
         std::thread::spawn(move || {
             let result = run(policy, addr).map_err(|e| e.to_string());

@@ -1,0 +1,165 @@
+//! `cors_requests_total`: one increment per `Policy::decide`, with the kind, outcome,
+//! reason and the policy's own labels, recorded by a recorder installed on this thread.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use cors_core::{CorsRequest, Policy, Value};
+use metrics::{Counter, Gauge, Histogram, Key, KeyName, Metadata, SharedString, Unit};
+
+/// Counters by `name{label="value",…}`, the labels in the key's order.
+#[derive(Default)]
+struct Recorder {
+    counters: Mutex<BTreeMap<String, Arc<AtomicU64>>>,
+    described: Mutex<Vec<String>>,
+}
+
+impl Recorder {
+    fn snapshot(&self) -> BTreeMap<String, u64> {
+        let counters = self.counters.lock().unwrap();
+        counters
+            .iter()
+            .map(|(k, v)| (k.clone(), v.load(Ordering::Relaxed)))
+            .collect()
+    }
+}
+
+impl metrics::Recorder for Recorder {
+    fn describe_counter(&self, key: KeyName, _: Option<Unit>, _: SharedString) {
+        self.described.lock().unwrap().push(key.as_str().to_owned());
+    }
+    fn describe_gauge(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+    fn describe_histogram(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+    fn register_counter(&self, key: &Key, _: &Metadata<'_>) -> Counter {
+        let labels: Vec<String> = key
+            .labels()
+            .map(|l| format!("{}={:?}", l.key(), l.value()))
+            .collect();
+        let name = format!("{}{{{}}}", key.name(), labels.join(","));
+        let mut counters = self.counters.lock().unwrap();
+        Counter::from_arc(counters.entry(name).or_default().clone())
+    }
+    fn register_gauge(&self, _: &Key, _: &Metadata<'_>) -> Gauge {
+        Gauge::noop()
+    }
+    fn register_histogram(&self, _: &Key, _: &Metadata<'_>) -> Histogram {
+        Histogram::noop()
+    }
+}
+
+const POLICY: &str = r#"
+allow_origins = ["https://app.example.com"]
+allow_methods = ["PUT"]
+allow_headers = ["x-token"]
+"#;
+
+fn decide(policy: &Policy, method: &[u8], headers: &[(&str, &[u8])]) {
+    let mut req = CorsRequest::new(method);
+    for (n, v) in headers {
+        req.push_header(n.as_bytes(), v);
+    }
+    let _ = policy.decide(&req, |v: Value<'_>| Some(v.as_bytes().to_vec()));
+}
+
+const APP: &[u8] = b"https://app.example.com";
+const EVIL: &[u8] = b"https://evil.example";
+
+/// One request of every kind, outcome and reason; `counts` lists the series each adds to.
+fn traffic(policy: &Policy) {
+    decide(policy, b"GET", &[]);
+    decide(policy, b"GET", &[("origin", APP)]);
+    decide(policy, b"GET", &[("origin", APP)]);
+    decide(policy, b"GET", &[("origin", EVIL)]);
+    decide(policy, b"GET", &[("origin", APP), ("origin", APP)]);
+    let acrm = "access-control-request-method";
+    decide(policy, b"OPTIONS", &[("origin", APP), (acrm, b"PUT")]);
+    decide(policy, b"OPTIONS", &[("origin", EVIL), (acrm, b"PUT")]);
+    decide(policy, b"OPTIONS", &[("origin", APP), (acrm, b"DELETE")]);
+    let acrh = "access-control-request-headers";
+    decide(
+        policy,
+        b"OPTIONS",
+        &[("origin", APP), (acrm, b"PUT"), (acrh, b"x-token, x-nope")],
+    );
+    decide(policy, b"OPTIONS", &[("origin", APP), (acrm, b"PUT ")]);
+}
+
+fn series(kind: &str, outcome: &str, reason: &str, extra: &str) -> String {
+    format!("cors_requests_total{{kind={kind:?},outcome={outcome:?},reason={reason:?}{extra}}}")
+}
+
+fn expected(extra: &str) -> BTreeMap<String, u64> {
+    [
+        (series("not_cors", "allowed", "", extra), 1),
+        (series("actual", "allowed", "", extra), 2),
+        (series("actual", "rejected", "origin-not-allowed", extra), 1),
+        (series("actual", "rejected", "malformed", extra), 1),
+        (series("preflight", "allowed", "", extra), 1),
+        (
+            series("preflight", "rejected", "origin-not-allowed", extra),
+            1,
+        ),
+        (
+            series("preflight", "rejected", "method-not-allowed", extra),
+            1,
+        ),
+        (
+            series("preflight", "rejected", "header-not-allowed", extra),
+            1,
+        ),
+        (series("preflight", "rejected", "malformed", extra), 1),
+    ]
+    .into_iter()
+    .collect()
+}
+
+#[test]
+fn every_decision_is_counted_once_by_kind_outcome_and_reason() {
+    let policy = Policy::from_toml_str(POLICY).unwrap();
+    let recorder = Recorder::default();
+    metrics::with_local_recorder(&recorder, || traffic(&policy));
+    assert_eq!(recorder.snapshot(), expected(""));
+}
+
+#[test]
+fn evaluate_alone_counts_nothing() {
+    let policy = Policy::from_toml_str(POLICY).unwrap();
+    let recorder = Recorder::default();
+    metrics::with_local_recorder(&recorder, || {
+        let mut req = CorsRequest::new(b"GET");
+        req.push_origin(EVIL);
+        assert!(!policy.evaluate(&req).is_allowed());
+    });
+    assert_eq!(recorder.snapshot(), BTreeMap::new());
+}
+
+#[test]
+fn labelled_copies_count_apart_and_share_the_policy() {
+    let policy = Policy::from_toml_str(POLICY).unwrap();
+    let axum = policy.clone().with_metrics_label("framework", "axum");
+    let warp = policy.with_metrics_label("framework", "warp");
+    let recorder = Recorder::default();
+    metrics::with_local_recorder(&recorder, || {
+        traffic(&axum);
+        traffic(&warp);
+    });
+    let mut both = expected(",framework=\"axum\"");
+    both.extend(expected(",framework=\"warp\""));
+    assert_eq!(recorder.snapshot(), both);
+}
+
+#[test]
+fn register_metrics_lists_every_reachable_series_at_zero() {
+    let policy = Policy::from_toml_str(POLICY)
+        .unwrap()
+        .with_metrics_label("framework", "actix");
+    let recorder = Recorder::default();
+    metrics::with_local_recorder(&recorder, || policy.register_metrics());
+    let zeros: BTreeMap<String, u64> = expected(",framework=\"actix\"")
+        .into_keys()
+        .map(|k| (k, 0))
+        .collect();
+    assert_eq!(recorder.snapshot(), zeros);
+    assert_eq!(*recorder.described.lock().unwrap(), ["cors_requests_total"]);
+}
