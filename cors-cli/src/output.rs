@@ -1,0 +1,54 @@
+//! Writing results: colour on terminals, JSON documents.
+
+use std::io::IsTerminal;
+
+/// ANSI colours when stdout is a terminal and `NO_COLOR` is not set.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    /// Colours only for a terminal.
+    pub(crate) fn stdout() -> Self {
+        let on = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        Self { on }
+    }
+
+    fn wrap(self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// Success.
+    pub(crate) fn green(self, text: &str) -> String {
+        self.wrap("32", text)
+    }
+
+    /// Failure.
+    pub(crate) fn red(self, text: &str) -> String {
+        self.wrap("31", text)
+    }
+
+    /// Warnings.
+    pub(crate) fn yellow(self, text: &str) -> String {
+        self.wrap("33", text)
+    }
+
+    /// Step names.
+    pub(crate) fn bold(self, text: &str) -> String {
+        self.wrap("1", text)
+    }
+}
+
+/// Prints one JSON document on stdout.
+pub(crate) fn print_json(value: &serde_json::Value) {
+    // A `Value` always serializes.
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into())
+    );
+}
