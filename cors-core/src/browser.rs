@@ -741,7 +741,7 @@ impl FetchRequest {
             .map_err(|value| Blocked::InvalidAllowHeaders { value })?;
         let star = |l: &[&[u8]]| l.iter().any(|m| *m == b"*");
         let method_ok = is_safelisted_method(&self.method)
-            || methods.iter().any(|m| *m == self.method.as_slice())
+            || methods.contains(&self.method.as_slice())
             || (!self.credentials && star(&methods));
         if !method_ok {
             return Err(Blocked::MethodNotAllowed {
