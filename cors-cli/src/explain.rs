@@ -396,9 +396,20 @@ fn fix(config: &PolicyConfig, origin: &str, credentials: bool, step: &Step) -> O
         }
         Some(Refusal::Method(m)) => {
             let m = m.clone();
-            Some(try_change(format!("add {m:?} to allow_methods"), &|c| {
-                c.allow_methods.push(m.clone());
-            }))
+            let upper = m.to_ascii_uppercase();
+            let note = if upper != m && config.allow_methods.contains(&upper) {
+                format!(
+                    " (or send {upper:?}: the policy lists it, but fetch() sends {m:?} as \
+                     written and methods compare byte for byte)"
+                )
+            } else {
+                String::new()
+            };
+            Some(
+                try_change(format!("add {m:?} to allow_methods"), &|c| {
+                    c.allow_methods.push(m.clone());
+                }) + &note,
+            )
         }
         Some(Refusal::Header(h)) => {
             let h = h.clone();

@@ -419,6 +419,29 @@ fn explain_blocked_method_and_header() {
     );
     assert_eq!(v["fix"], "add \"PATCH\" to allow_methods");
 
+    // fetch() does not upper-case patch; the fix says so.
+    let (code, v) = explain(
+        &f,
+        &["--origin", "https://app.example.com", "--method", "delete"],
+    );
+    assert_eq!(code, 0, "delete is normalized: {v}");
+    let lenient = PolicyFile::new(
+        "explain-patch",
+        "policy.toml",
+        "allow_origins = [\"https://a.example\"]\nallow_methods = [\"PATCH\"]\n",
+    );
+    let (code, v) = explain(
+        &lenient,
+        &["--origin", "https://a.example", "--method", "patch"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(v["method"], "patch");
+    assert_eq!(
+        v["fix"],
+        "add \"patch\" to allow_methods (or send \"PATCH\": the policy lists it, but fetch() \
+         sends \"patch\" as written and methods compare byte for byte)"
+    );
+
     let (code, v) = explain(
         &f,
         &[
