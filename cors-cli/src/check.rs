@@ -266,6 +266,13 @@ pub(crate) fn warnings(c: &PolicyConfig) -> Vec<Warning> {
             "successful preflights reach your handlers, which must answer OPTIONS with a 2xx status: a router's 404 or 405 fails every preflight",
         ));
     }
+    if c.debug {
+        out.push(Warning::new(
+            "debug",
+            Some("true".into()),
+            "development mode: refused preflights from allowed origins get a 2xx answer that reveals the allowed methods and headers; turn it off in production",
+        ));
+    }
     if c.dangerously_allow_insecure_origins {
         out.push(Warning::new(
             "dangerously_allow_insecure_origins",

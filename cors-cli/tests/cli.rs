@@ -179,6 +179,7 @@ fn check_warns_about_surprising_settings() {
             "max_age": 7200,
             "allow_private_network": true,
             "preflight_continue": true,
+            "debug": true,
             "dangerously_allow_insecure_origins": true
         }"#,
     );
@@ -207,6 +208,7 @@ fn check_warns_about_surprising_settings() {
             ("allow_origins", "https://*.example.com"),
             ("allow_origins", "http://localhost:3000"),
             ("preflight_continue", "true"),
+            ("debug", "true"),
             ("dangerously_allow_insecure_origins", "true"),
         ]
     );
@@ -651,4 +653,36 @@ fn explain_text_is_one_line_per_step() {
         ]
     );
     assert!(text.contains("\npreflight verdict: blocked: missing-allow-origin: "));
+}
+
+#[test]
+fn explain_debug_mode_answer_is_still_blocked_by_the_browser() {
+    let f = PolicyFile::new(
+        "explain-debug",
+        "policy.toml",
+        "allow_origins = [\"https://a.example\"]\nallow_methods = [\"PUT\"]\ndebug = true\n",
+    );
+    let (code, v) = explain(&f, &["--origin", "https://a.example", "--method", "PATCH"]);
+    assert_eq!(code, 1);
+    let p = &v["preflight"];
+    assert_eq!(p["status"], 204);
+    assert_eq!(
+        header(p, "access-control-allow-origin"),
+        Some("https://a.example")
+    );
+    assert_eq!(p["verdict"], "blocked");
+    assert!(
+        p["why"]
+            .as_str()
+            .unwrap()
+            .starts_with("method-not-allowed: "),
+        "{p}"
+    );
+    assert!(
+        v["why"]
+            .as_str()
+            .unwrap()
+            .starts_with("method-not-allowed: the policy refused")
+    );
+    assert_eq!(v["fix"], "add \"PATCH\" to allow_methods");
 }
