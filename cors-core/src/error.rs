@@ -104,8 +104,15 @@ impl From<&str> for Key {
 }
 
 impl fmt::Display for Key {
+    /// The key as written; an unknown key's control characters (a newline, …) escaped, so
+    /// that every problem stays on one line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        match self {
+            Key::Unknown(name) if name.chars().any(char::is_control) => {
+                write!(f, "{}", name.escape_debug())
+            }
+            _ => f.write_str(self.as_str()),
+        }
     }
 }
 
