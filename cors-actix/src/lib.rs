@@ -283,7 +283,10 @@ impl<S> CorsMiddleware<S> {
         let head = req.head();
         let headers = &head.headers;
         let mut view = CorsRequest::new(head.method.as_str().as_bytes());
+        // The first `Origin` line, kept so that echoing it needs no second lookup.
+        let mut origin = None;
         for v in headers.get_all(header::ORIGIN) {
+            origin.get_or_insert(v);
             view.push_origin(v.as_bytes());
         }
         if view.needs_preflight_headers() {
@@ -300,7 +303,10 @@ impl<S> CorsMiddleware<S> {
             }
         }
         let pending = self.shared.policy.decide(&view, |value| match value {
-            Value::Origin(b) => echoed(headers, &header::ORIGIN, b),
+            Value::Origin(b) => origin
+                .filter(|v| std::ptr::eq(v.as_bytes(), b))
+                .cloned()
+                .or_else(|| echoed(headers, &header::ORIGIN, b)),
             Value::RequestMethod(b) => echoed(headers, &header::ACCESS_CONTROL_REQUEST_METHOD, b),
             Value::RequestHeaders(b) => echoed(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS, b),
             // The policy's own values are written from `Shared::values`.

@@ -909,8 +909,8 @@ fn deep_or_exploding_documents_are_syntax_errors_not_crashes() {
 #[test]
 fn an_unknown_key_with_a_newline_is_shown_on_one_line() {
     // Found by the property test `arbitrary_bytes_through_every_loader`.
-    let err = cors_core::PolicyConfig::from_json_str(r#"{"allow_origins": [""], "\n": 1}"#)
-        .unwrap_err();
+    let err =
+        cors_core::PolicyConfig::from_json_str(r#"{"allow_origins": [""], "\n": 1}"#).unwrap_err();
     let shown = err.to_string();
     assert_eq!(shown.lines().count(), err.problems().len() + 1, "{shown}");
     assert!(shown.contains("\\n: is not a policy key"), "{shown}");
