@@ -2,14 +2,13 @@
 //! `cors_requests_total` series, compared exactly, per framework.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cors_examples::TestRequest;
 use cors_examples::raw_http::send;
-use cors_testkit::serve::free_port;
+use cors_testkit::serve::{first_lines, free_port};
 
 const SERVE: &str = env!("CARGO_BIN_EXE_serve");
 const FRAMEWORKS: [&str; 4] = ["axum", "actix", "rocket", "warp"];
@@ -41,19 +40,7 @@ fn start() -> (Killed, u16, SocketAddr) {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let child = Killed(child);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut lines = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while lines.len() < 5 && Instant::now() < deadline {
-        if let Ok(l) = rx.recv_timeout(Duration::from_millis(200)) {
-            lines.push(l);
-        }
-    }
+    let lines = first_lines(stdout, 5, Duration::from_secs(60));
     assert!(
         lines.contains(&format!("metrics listening on http://{metrics}")),
         "{lines:?}"

@@ -1,12 +1,11 @@
 //! The `serve` command line: an invalid policy is refused before binding, with every
 //! problem printed; `--framework all` starts the four servers on consecutive ports.
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use cors_testkit::serve::{TempDir, free_port};
+use cors_testkit::serve::{TempDir, first_lines, free_port};
 
 const SERVE: &str = env!("CARGO_BIN_EXE_serve");
 
@@ -110,19 +109,7 @@ fn all_frameworks_start_on_consecutive_ports_with_the_bundled_policy() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut lines = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while lines.len() < 4 && Instant::now() < deadline {
-        if let Ok(l) = rx.recv_timeout(Duration::from_millis(200)) {
-            lines.push(l);
-        }
-    }
+    let mut lines = first_lines(stdout, 4, Duration::from_secs(60));
     let _ = child.kill();
     let _ = child.wait();
     lines.sort();

@@ -148,3 +148,22 @@ fn spawn(
         }
     }
 }
+
+/// The first `n` lines a child writes on `stdout` (fewer if `within` runs out first):
+/// what `serve` prints as each server starts listening.
+pub fn first_lines(stdout: std::process::ChildStdout, n: usize, within: Duration) -> Vec<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = std::time::Instant::now() + within;
+    let mut lines = Vec::new();
+    while lines.len() < n && std::time::Instant::now() < deadline {
+        if let Ok(l) = rx.recv_timeout(Duration::from_millis(200)) {
+            lines.push(l);
+        }
+    }
+    lines
+}
