@@ -5,14 +5,17 @@
 //! - `cors explain POLICY_FILE --origin ORIGIN …`: offline, what a browser does with one
 //!   `fetch()` against a server running that policy: whether it preflights, what the
 //!   policy answers, the browser's verdict at each step, and the smallest fix.
+//! - `cors probe URL --origin ORIGIN …`: the same question against a live server: the
+//!   real preflight and actual request, redirects followed as browsers follow them.
 //!
 //! Every command takes `--format text|json`. Exit codes: 0 valid or allowed, 1 invalid or
-//! blocked, 2 usage or I/O error.
+//! blocked, 2 usage, I/O or network error.
 #![forbid(unsafe_code)]
 
 mod check;
 mod explain;
 mod output;
+mod probe;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +55,10 @@ enum Command {
     ///
     /// Exit 0 allowed, 1 blocked, 2 usage error (an invalid policy included).
     Explain(explain::Args),
+    /// Send one request to a live server as a browser would and check its real answers.
+    ///
+    /// Exit 0 allowed, 1 blocked, 2 network or usage error.
+    Probe(probe::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +66,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check { policy_file } => check::run(&policy_file, cli.format),
         Command::Explain(args) => explain::run(&args, cli.format),
+        Command::Probe(args) => probe::run(&args, cli.format),
     };
     ExitCode::from(code)
 }

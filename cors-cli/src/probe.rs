@@ -1,0 +1,575 @@
+//! `cors probe URL --origin ORIGIN …`: what a browser does with one `fetch()` against a
+//! live server, from the server's real answers.
+//!
+//! Sends the preflight when a browser would, then the actual request (not when the
+//! preflight failed), follows the actual request's redirects as browsers do (every hop
+//! CORS-checked, `Origin: null` after a hop to another origin), and runs the browser's
+//! checks from [`cors_core::browser`] on every response.
+
+use std::time::Duration;
+
+use cors_core::browser::{
+    DEFAULT_PREFLIGHT_CACHE_SECONDS, Engine, FetchRequest, is_forbidden_request_header, max_age,
+};
+use serde_json::{Value as Json, json};
+use ureq::http;
+use url::Url;
+
+use crate::Format;
+use crate::explain::{is_tchar, lossy};
+use crate::output::{Paint, print_json};
+
+/// How many redirects a browser follows before failing the fetch (the Fetch standard's 20).
+const MAX_REDIRECTS: usize = 20;
+
+/// The arguments of `cors probe`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The URL the page fetches (`http://` or `https://`).
+    url: String,
+    /// The page's origin, as the browser sends it (`https://app.example.com`, or `null`).
+    #[arg(long)]
+    origin: String,
+    /// The request's method, as passed to fetch() (normalized as fetch() does).
+    #[arg(long, default_value = "GET")]
+    method: String,
+    /// A header the script sets, `NAME:VALUE` (or `NAME` for an empty value); repeatable.
+    #[arg(long = "header", value_name = "NAME[:VALUE]")]
+    headers: Vec<String>,
+    /// The request includes credentials (`credentials: "include"`).
+    #[arg(long)]
+    credentials: bool,
+    /// Give up on a request after this many seconds.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    timeout: f64,
+}
+
+/// One request sent and the browser's verdict on its answer.
+#[derive(Debug)]
+struct Step {
+    url: String,
+    method: String,
+    /// The `Origin` header sent.
+    origin: String,
+    status: u16,
+    /// Every response header line, names lowercased, in order.
+    headers: Vec<(String, String)>,
+    /// `code: sentence` when the browser refuses the answer.
+    blocked: Option<String>,
+}
+
+/// One request of the chain: its preflight, if any, and the request itself.
+#[derive(Debug)]
+struct Hop {
+    preflight: Option<Step>,
+    actual: Option<Step>,
+}
+
+fn usage(format: Format, message: &str) -> u8 {
+    match format {
+        Format::Json => print_json(&json!({ "error": message })),
+        Format::Text => eprintln!("cors probe: {message}"),
+    }
+    2
+}
+
+/// The request as the page asked for it.
+struct Page {
+    method: Vec<u8>,
+    headers: Vec<(Vec<u8>, Vec<u8>)>,
+    credentials: bool,
+}
+
+impl Page {
+    fn fetch(&self, origin: &str) -> FetchRequest {
+        let mut req = FetchRequest::new(origin, &self.method).credentials(self.credentials);
+        for (n, v) in &self.headers {
+            req = req.header(n, v);
+        }
+        req
+    }
+}
+
+/// Sends one request exactly as given, follows no redirect; the status and every
+/// response header line.
+fn send(
+    agent: &ureq::Agent,
+    method: &[u8],
+    url: &Url,
+    headers: &[(Vec<u8>, Vec<u8>)],
+) -> Result<(u16, Vec<(String, String)>), String> {
+    let method = http::Method::from_bytes(method).map_err(|e| format!("method: {e}"))?;
+    let mut builder = http::Request::builder()
+        .method(method.clone())
+        .uri(url.as_str());
+    for (n, v) in headers {
+        builder = builder.header(n.as_slice(), v.as_slice());
+    }
+    let request = builder
+        .body(())
+        .map_err(|e| format!("cannot build the request: {e}"))?;
+    let response = agent
+        .run(request)
+        .map_err(|e| format!("{method} {url}: {e}"))?;
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), lossy(v.as_bytes())))
+        .collect();
+    Ok((response.status().as_u16(), headers))
+}
+
+fn values<'a>(headers: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
+    headers
+        .iter()
+        .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Whether a `Vary` line names `name` (or is `*`).
+fn varies_on(headers: &[(String, String)], name: &str) -> bool {
+    values(headers, "vary")
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|v| v == "*" || v.eq_ignore_ascii_case(name))
+}
+
+/// What browsers accept but shared caches break on, for one answer.
+fn cache_warnings(kind: &str, step: &Step, acrh: Option<&str>, warnings: &mut Vec<String>) {
+    let acao: Vec<&str> = values(&step.headers, "access-control-allow-origin").collect();
+    if let [one] = acao.as_slice()
+        && *one != "*"
+        && !varies_on(&step.headers, "origin")
+    {
+        warnings.push(format!(
+            "the {kind} answer allows the origin {one} without Vary: Origin: a shared cache can \
+             serve it to another origin, which the browser then blocks (add Vary: Origin)"
+        ));
+    }
+    if kind != "preflight" {
+        return;
+    }
+    let acam: Vec<&str> = values(&step.headers, "access-control-allow-methods").collect();
+    if acam.as_slice() == [step.request_method()]
+        && !varies_on(&step.headers, "access-control-request-method")
+    {
+        warnings.push(format!(
+            "the preflight answer allows exactly the requested method ({}) without Vary: \
+             Access-Control-Request-Method: if the server echoes the request, a cache can \
+             replay this answer for another method",
+            step.request_method()
+        ));
+    }
+    if let Some(acrh) = acrh {
+        let acah: Vec<&str> = values(&step.headers, "access-control-allow-headers").collect();
+        if let [one] = acah.as_slice()
+            && one.replace(' ', "").eq_ignore_ascii_case(acrh)
+            && !varies_on(&step.headers, "access-control-request-headers")
+        {
+            warnings.push(format!(
+                "the preflight answer allows exactly the requested headers ({acrh}) without \
+                 Vary: Access-Control-Request-Headers: if the server echoes the request, a \
+                 cache can replay this answer for other headers"
+            ));
+        }
+    }
+}
+
+impl Step {
+    /// The method a preflight asked about (kept in the step's method as `OPTIONS <M>`).
+    fn request_method(&self) -> &str {
+        self.method.strip_prefix("OPTIONS ").unwrap_or(&self.method)
+    }
+}
+
+/// Each engine's preflight cache lifetime for an allowed preflight's answer.
+fn cache_note(headers: &[(String, String)]) -> String {
+    let uses: Vec<String> = Engine::ALL
+        .iter()
+        .map(|e| format!("{e} {} s", e.cache_lifetime(headers)))
+        .collect();
+    match max_age(headers) {
+        None => format!(
+            "no Access-Control-Max-Age: browsers cache this preflight's answer \
+             {DEFAULT_PREFLIGHT_CACHE_SECONDS} s ({})",
+            uses.join(", ")
+        ),
+        Some(s) => format!(
+            "Access-Control-Max-Age: {s}: browsers cache this preflight's answer {}",
+            uses.join(", ")
+        ),
+    }
+}
+
+/// The redirect target of a response, when the Fetch standard follows it.
+fn location(status: u16, headers: &[(String, String)], base: &Url) -> Option<Result<Url, String>> {
+    if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let loc = values(headers, "location").next()?;
+    Some(
+        base.join(loc)
+            .map_err(|e| format!("Location {loc:?} is not a URL: {e}")),
+    )
+}
+
+/// Runs the command; returns the exit code.
+pub(crate) fn run(args: &Args, format: Format) -> u8 {
+    let url = match Url::parse(&args.url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+        Ok(u) => {
+            return usage(
+                format,
+                &format!(
+                    "{:?}: only http:// and https:// URLs can be probed",
+                    u.as_str()
+                ),
+            );
+        }
+        Err(e) => return usage(format, &format!("{:?} is not a URL: {e}", args.url)),
+    };
+    if args.origin != "null"
+        && let Err(syntax) = cors_core::__private::check_origin(args.origin.as_bytes())
+    {
+        return usage(
+            format,
+            &format!(
+                "--origin {:?} {}; browsers send scheme://host[:port]",
+                args.origin,
+                syntax.explain()
+            ),
+        );
+    }
+    if args.method.is_empty() || !args.method.bytes().all(is_tchar) {
+        return usage(
+            format,
+            &format!("--method {:?} is not a method name", args.method),
+        );
+    }
+    if matches!(
+        args.method.to_ascii_uppercase().as_str(),
+        "CONNECT" | "TRACE" | "TRACK"
+    ) {
+        return usage(
+            format,
+            &format!("fetch() refuses the method {}", args.method),
+        );
+    }
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 86_400.0) {
+        return usage(
+            format,
+            "--timeout must be a number of seconds above 0 and at most 86400",
+        );
+    }
+    let mut warnings = Vec::new();
+    let mut req = FetchRequest::new(&args.origin, &args.method).credentials(args.credentials);
+    let mut shown_headers = Vec::new();
+    for h in &args.headers {
+        let (name, value) = h.split_once(':').unwrap_or((h.as_str(), ""));
+        let name = name.trim();
+        if name.is_empty() || !name.bytes().all(is_tchar) {
+            return usage(
+                format,
+                &format!("--header {h:?}: {name:?} is not a header name"),
+            );
+        }
+        if value.bytes().any(|b| matches!(b, 0 | b'\r' | b'\n')) {
+            return usage(
+                format,
+                &format!("--header {h:?}: a value cannot hold NUL, CR or LF"),
+            );
+        }
+        if is_forbidden_request_header(name.as_bytes()) {
+            warnings.push(format!(
+                "fetch() drops the header {name}: browsers never let a page set it"
+            ));
+            continue;
+        }
+        req = req.header(name, value);
+        let (n, v) = req
+            .headers()
+            .last()
+            .map(|(n, v)| (lossy(n), lossy(v)))
+            .unwrap_or_default();
+        shown_headers.push((n, v));
+    }
+    let mut page = Page {
+        method: req.method().to_vec(),
+        headers: req.headers().to_vec(),
+        credentials: args.credentials,
+    };
+    let need = req.preflight();
+
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .allow_non_standard_methods(true)
+        .timeout_global(Some(Duration::from_secs_f64(args.timeout)))
+        .build()
+        .into();
+
+    let mut hops: Vec<Hop> = Vec::new();
+    let mut current = url.clone();
+    let mut origin = args.origin.clone();
+    let mut failure: Option<String> = None;
+    loop {
+        let fetch = page.fetch(&origin);
+        let pre = fetch.preflight();
+        let mut hop = Hop {
+            preflight: None,
+            actual: None,
+        };
+        if pre.is_needed() {
+            let acrh = pre.request_headers();
+            let mut headers = vec![
+                (b"origin".to_vec(), origin.as_bytes().to_vec()),
+                (
+                    b"access-control-request-method".to_vec(),
+                    fetch.method().to_vec(),
+                ),
+            ];
+            if let Some(acrh) = &acrh {
+                headers.push((
+                    b"access-control-request-headers".to_vec(),
+                    acrh.as_bytes().to_vec(),
+                ));
+            }
+            let (status, resp) = match send(&agent, b"OPTIONS", &current, &headers) {
+                Ok(r) => r,
+                Err(e) => return usage(format, &format!("the preflight failed: {e}")),
+            };
+            let blocked = fetch
+                .preflight_check(status, &resp)
+                .err()
+                .map(|b| format!("{}: {b}", b.code()));
+            let step = Step {
+                url: current.to_string(),
+                method: format!("OPTIONS {}", lossy(fetch.method())),
+                origin: origin.clone(),
+                status,
+                headers: resp,
+                blocked,
+            };
+            cache_warnings("preflight", &step, acrh.as_deref(), &mut warnings);
+            if step.blocked.is_none() {
+                warnings.push(cache_note(&step.headers));
+            }
+            let failed = step.blocked.is_some();
+            hop.preflight = Some(step);
+            if failed {
+                hops.push(hop);
+                break;
+            }
+        }
+        let mut headers = vec![(b"origin".to_vec(), origin.as_bytes().to_vec())];
+        headers.extend(page.headers.iter().cloned());
+        let (status, resp) = match send(&agent, &page.method, &current, &headers) {
+            Ok(r) => r,
+            Err(e) => return usage(format, &format!("the actual request failed: {e}")),
+        };
+        let blocked = fetch
+            .cors_check(&resp)
+            .err()
+            .map(|b| format!("{}: {b}", b.code()));
+        let step = Step {
+            url: current.to_string(),
+            method: lossy(&page.method),
+            origin: origin.clone(),
+            status,
+            headers: resp,
+            blocked,
+        };
+        cache_warnings("actual", &step, None, &mut warnings);
+        let next = location(step.status, &step.headers, &current);
+        let failed = step.blocked.is_some();
+        hop.actual = Some(step);
+        hops.push(hop);
+        if failed {
+            break;
+        }
+        let next = match next {
+            None => break,
+            Some(Err(e)) => {
+                failure = Some(format!("network-error: the redirect failed: {e}"));
+                break;
+            }
+            Some(Ok(next)) => next,
+        };
+        if !matches!(next.scheme(), "http" | "https") {
+            failure = Some(format!(
+                "network-error: the redirect goes to {next}, not an HTTP(S) URL"
+            ));
+            break;
+        }
+        if !next.username().is_empty() || next.password().is_some() {
+            failure = Some(format!(
+                "redirect-with-credentials: a CORS request's redirect to a URL with a user name \
+                 or password ({next}) fails"
+            ));
+            break;
+        }
+        if hops.len() > MAX_REDIRECTS {
+            failure = Some(format!(
+                "too-many-redirects: browsers fail a fetch after {MAX_REDIRECTS} redirects"
+            ));
+            break;
+        }
+        // The Fetch standard's "tainted origin": a hop to another origin from a URL that
+        // is not the page's origin makes every later request carry `Origin: null`.
+        let cur_origin = current.origin().ascii_serialization();
+        if next.origin() != current.origin() && origin != cur_origin {
+            origin = "null".into();
+        }
+        let status = hops
+            .last()
+            .and_then(|h| h.actual.as_ref())
+            .map_or(0, |s| s.status);
+        let post = page.method.eq_ignore_ascii_case(b"POST");
+        let get_or_head = page.method == b"GET" || page.method == b"HEAD";
+        if (matches!(status, 301 | 302) && post) || (status == 303 && !get_or_head) {
+            page.method = b"GET".to_vec();
+            page.headers.retain(|(n, _)| {
+                let n = n.to_ascii_lowercase();
+                !matches!(
+                    n.as_slice(),
+                    b"content-encoding"
+                        | b"content-language"
+                        | b"content-location"
+                        | b"content-type"
+                )
+            });
+        }
+        current = next;
+    }
+
+    let mut steps = hops
+        .iter()
+        .flat_map(|h| [("preflight", &h.preflight), ("actual request", &h.actual)]);
+    let why = steps
+        .find_map(|(name, s)| {
+            s.as_ref().and_then(|s| {
+                s.blocked
+                    .as_ref()
+                    .map(|b| format!("{b} (the {name}'s answer from {})", s.url))
+            })
+        })
+        .or(failure);
+    let allowed = why.is_none();
+    let method = lossy(req.method());
+    let first = hops.first();
+
+    match format {
+        Format::Json => print_json(&json!({
+            "url": url.as_str(),
+            "origin": args.origin,
+            "method": method,
+            "headers": shown_headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
+            "credentials": args.credentials,
+            "preflight": first.and_then(|h| h.preflight.as_ref()).map(step_json),
+            "actual": first.and_then(|h| h.actual.as_ref()).map(step_json),
+            "redirects": hops.iter().skip(1).map(|h| json!({
+                "preflight": h.preflight.as_ref().map(step_json),
+                "actual": h.actual.as_ref().map(step_json),
+            })).collect::<Vec<_>>(),
+            "allowed": allowed,
+            "why": why,
+            "fix": Json::Null,
+            "warnings": warnings,
+        })),
+        Format::Text => {
+            let paint = Paint::stdout();
+            let headers = if shown_headers.is_empty() {
+                "no headers".to_owned()
+            } else {
+                shown_headers
+                    .iter()
+                    .map(|(n, v)| format!("{n}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let credentials = if args.credentials { "include" } else { "omit" };
+            println!(
+                "{} {method} {url} from {}, {headers}, credentials {credentials}",
+                paint.bold("request:"),
+                args.origin
+            );
+            let reasons: Vec<String> = need.triggers().iter().map(ToString::to_string).collect();
+            if need.is_needed() {
+                println!(
+                    "{} needed: {}",
+                    paint.bold("preflight:"),
+                    reasons.join("; ")
+                );
+            } else {
+                println!(
+                    "{} not needed: a CORS-safelisted method with CORS-safelisted headers only",
+                    paint.bold("preflight:")
+                );
+            }
+            for (i, hop) in hops.iter().enumerate() {
+                let (pre, act) = if i == 0 {
+                    ("preflight".to_owned(), "actual".to_owned())
+                } else {
+                    (format!("redirect {i} preflight"), format!("redirect {i}"))
+                };
+                if let Some(step) = &hop.preflight {
+                    print_step(paint, &pre, step, i > 0);
+                }
+                if let Some(step) = &hop.actual {
+                    print_step(paint, &act, step, i > 0);
+                }
+            }
+            match &why {
+                None => println!("{} {}", paint.bold("result:"), paint.green("allowed")),
+                Some(why) => println!("{} {}: {why}", paint.bold("result:"), paint.red("blocked")),
+            }
+            for w in &warnings {
+                println!("{}: {w}", paint.yellow("warning"));
+            }
+        }
+    }
+    u8::from(!allowed)
+}
+
+fn step_json(step: &Step) -> Json {
+    json!({
+        "url": step.url,
+        "request_origin": step.origin,
+        "status": step.status,
+        "headers": step.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
+        "verdict": if step.blocked.is_some() { "blocked" } else { "ok" },
+        "why": step.blocked,
+    })
+}
+
+/// Whether a response header line is worth a place on the one-line summary.
+fn shown(name: &str) -> bool {
+    name.starts_with("access-control-") || name == "vary" || name == "location"
+}
+
+fn print_step(paint: Paint, name: &str, step: &Step, redirected: bool) {
+    if redirected {
+        println!(
+            "{} {} {} with Origin: {}",
+            paint.bold(&format!("{name} request:")),
+            step.method,
+            step.url,
+            step.origin
+        );
+    }
+    let mut line = format!("{}", step.status);
+    let mut any = false;
+    for (n, v) in step.headers.iter().filter(|(n, _)| shown(n)) {
+        line.push_str(&format!(", {n}: {v}"));
+        any = true;
+    }
+    if !any {
+        line.push_str(", no CORS headers");
+    }
+    println!("{} {line}", paint.bold(&format!("{name} answer:")));
+    let verdict = match &step.blocked {
+        None => paint.green("ok"),
+        Some(b) => format!("{}: {b}", paint.red("blocked")),
+    };
+    println!("{} {verdict}", paint.bold(&format!("{name} verdict:")));
+}

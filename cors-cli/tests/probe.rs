@@ -1,0 +1,555 @@
+//! `cors probe` against tiny live servers that answer canned HTTP/1.1 responses, each
+//! recording the requests it saw.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+/// One request a test server saw: method, target and header lines (names lowercased).
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn count(&self, name: &str) -> usize {
+        self.headers.iter().filter(|(n, _)| n == name).count()
+    }
+}
+
+type Handler = dyn Fn(&Seen) -> (u16, Vec<(String, String)>) + Send + Sync;
+
+/// A server on 127.0.0.1 answering every connection with one response from `handler`.
+struct Server {
+    port: u16,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    fn start(
+        handler: impl Fn(&Seen) -> (u16, Vec<(String, String)>) + Send + Sync + 'static,
+    ) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let handler: Box<Handler> = Box::new(handler);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                if let Some(req) = answer(stream, &*handler) {
+                    log.lock().unwrap().push(req);
+                }
+            }
+        });
+        Self { port, seen }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn answer(stream: TcpStream, handler: &Handler) -> Option<Seen> {
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_owned();
+    let target = parts.next()?.to_owned();
+    let mut headers = Vec::new();
+    loop {
+        let mut l = String::new();
+        if reader.read_line(&mut l).ok()? == 0 {
+            break;
+        }
+        let l = l.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        let (n, v) = l.split_once(':')?;
+        headers.push((n.trim().to_ascii_lowercase(), v.trim().to_owned()));
+    }
+    let seen = Seen {
+        method,
+        target,
+        headers,
+    };
+    let (status, lines) = handler(&seen);
+    let mut out = format!("HTTP/1.1 {status} Canned\r\n");
+    for (n, v) in lines {
+        out.push_str(&format!("{n}: {v}\r\n"));
+    }
+    out.push_str("content-length: 0\r\nconnection: close\r\n\r\n");
+    let mut stream = stream;
+    stream.write_all(out.as_bytes()).ok()?;
+    stream.flush().ok()?;
+    Some(seen)
+}
+
+fn h(lines: &[(&str, &str)]) -> Vec<(String, String)> {
+    lines
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+const PAGE: &str = "https://app.example.com";
+
+fn cors(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cors"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("http_proxy")
+        .env_remove("HTTP_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .output()
+        .unwrap()
+}
+
+fn probe_json(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["probe", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = cors(&all);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), json)
+}
+
+/// A server that answers CORS correctly for PAGE, with credentials.
+fn correct(seen: &Seen) -> (u16, Vec<(String, String)>) {
+    if seen.method == "OPTIONS" {
+        (
+            204,
+            h(&[
+                ("access-control-allow-origin", PAGE),
+                ("access-control-allow-credentials", "true"),
+                ("access-control-allow-methods", "GET, PUT, DELETE"),
+                ("access-control-allow-headers", "content-type, x-trace-id"),
+                ("access-control-max-age", "7200"),
+                ("vary", "Origin"),
+            ]),
+        )
+    } else {
+        (
+            200,
+            h(&[
+                ("access-control-allow-origin", PAGE),
+                ("access-control-allow-credentials", "true"),
+                ("vary", "Origin"),
+            ]),
+        )
+    }
+}
+
+#[test]
+fn a_correct_server_is_allowed_and_sees_what_a_browser_sends() {
+    let server = Server::start(correct);
+    let url = server.url("/items/1");
+    let (code, json) = probe_json(&[
+        &url,
+        "--origin",
+        PAGE,
+        "--method",
+        "put",
+        "--header",
+        "Content-Type: application/json",
+        "--header",
+        "X-Trace-Id: 7",
+        "--credentials",
+    ]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["allowed"], true);
+    assert_eq!(json["url"], url);
+    assert_eq!(json["method"], "PUT");
+    assert_eq!(json["preflight"]["status"], 204);
+    assert_eq!(json["preflight"]["verdict"], "ok");
+    assert_eq!(json["actual"]["status"], 200);
+    assert_eq!(json["actual"]["verdict"], "ok");
+    assert_eq!(json["why"], Value::Null);
+    assert_eq!(json["redirects"].as_array().unwrap().len(), 0);
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("WebKit 600 s, Chromium 7200 s, Firefox 7200 s"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("Vary: Origin"), "{warnings}");
+
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    let (pre, act) = (&seen[0], &seen[1]);
+    assert_eq!(pre.method, "OPTIONS");
+    assert_eq!(pre.target, "/items/1");
+    assert_eq!(pre.header("origin"), Some(PAGE));
+    assert_eq!(pre.count("origin"), 1);
+    assert_eq!(pre.header("access-control-request-method"), Some("PUT"));
+    assert_eq!(
+        pre.header("access-control-request-headers"),
+        Some("content-type,x-trace-id")
+    );
+    assert_eq!(pre.header("x-trace-id"), None);
+    assert_eq!(act.method, "PUT");
+    assert_eq!(act.header("origin"), Some(PAGE));
+    assert_eq!(act.header("content-type"), Some("application/json"));
+    assert_eq!(act.header("x-trace-id"), Some("7"));
+    assert_eq!(act.header("access-control-request-method"), None);
+}
+
+#[test]
+fn a_simple_request_sends_no_preflight() {
+    let server = Server::start(correct);
+    let (code, json) = probe_json(&[&server.url("/"), "--origin", PAGE, "--credentials"]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["preflight"], Value::Null);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].method, "GET");
+    assert_eq!(seen[0].header("origin"), Some(PAGE));
+    assert_eq!(seen[0].header("access-control-request-headers"), None);
+}
+
+#[test]
+fn no_allow_origin_on_a_500_is_blocked() {
+    let server = Server::start(|_| (500, h(&[("content-type", "text/plain")])));
+    let (code, json) = probe_json(&[&server.url("/"), "--origin", PAGE]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["allowed"], false);
+    assert_eq!(json["actual"]["status"], 500);
+    assert_eq!(json["actual"]["verdict"], "blocked");
+    assert!(
+        json["why"]
+            .as_str()
+            .unwrap()
+            .starts_with("missing-allow-origin"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn two_allow_origin_lines_are_blocked() {
+    let server = Server::start(|_| {
+        (
+            200,
+            h(&[
+                ("access-control-allow-origin", PAGE),
+                ("access-control-allow-origin", PAGE),
+                ("vary", "Origin"),
+            ]),
+        )
+    });
+    let (code, json) = probe_json(&[&server.url("/"), "--origin", PAGE]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(
+        json["actual"]["headers"][0][0],
+        "access-control-allow-origin"
+    );
+    assert_eq!(
+        json["actual"]["headers"][1][0],
+        "access-control-allow-origin"
+    );
+    assert!(
+        json["why"]
+            .as_str()
+            .unwrap()
+            .starts_with("multiple-allow-origin"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn any_origin_with_credentials_is_blocked_and_allowed_without() {
+    let server = Server::start(|_| (200, h(&[("access-control-allow-origin", "*")])));
+    let (code, json) = probe_json(&[&server.url("/"), "--origin", PAGE, "--credentials"]);
+    assert_eq!(code, 1, "{json:#}");
+    assert!(
+        json["why"]
+            .as_str()
+            .unwrap()
+            .starts_with("any-origin-with-credentials"),
+        "{json:#}"
+    );
+    let (code, json) = probe_json(&[&server.url("/"), "--origin", PAGE]);
+    assert_eq!(code, 0, "{json:#}");
+    // `*` needs no Vary: Origin.
+    assert!(!json["warnings"].to_string().contains("Vary"), "{json:#}");
+}
+
+#[test]
+fn a_header_missing_from_allow_headers_blocks_the_preflight_and_no_actual_request_is_sent() {
+    let server = Server::start(|_| {
+        (
+            204,
+            h(&[
+                ("access-control-allow-origin", PAGE),
+                ("access-control-allow-methods", "GET, POST"),
+                ("access-control-allow-headers", "content-type"),
+                ("vary", "Origin"),
+            ]),
+        )
+    });
+    let (code, json) = probe_json(&[
+        &server.url("/"),
+        "--origin",
+        PAGE,
+        "--header",
+        "x-trace-id: 1",
+    ]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["preflight"]["verdict"], "blocked");
+    assert_eq!(json["actual"], Value::Null);
+    assert!(
+        json["why"]
+            .as_str()
+            .unwrap()
+            .starts_with("header-not-allowed"),
+        "{json:#}"
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].method, "OPTIONS");
+    assert_eq!(seen[0].header("access-control-request-method"), Some("GET"));
+    assert_eq!(
+        seen[0].header("access-control-request-headers"),
+        Some("x-trace-id")
+    );
+}
+
+#[test]
+fn a_redirected_preflight_is_blocked_and_not_followed() {
+    let server = Server::start(|_| {
+        (
+            301,
+            h(&[
+                ("location", "/elsewhere"),
+                ("access-control-allow-origin", PAGE),
+                ("access-control-allow-methods", "DELETE"),
+            ]),
+        )
+    });
+    let (code, json) = probe_json(&[&server.url("/"), "--origin", PAGE, "--method", "DELETE"]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["preflight"]["status"], 301);
+    assert_eq!(json["actual"], Value::Null);
+    assert!(
+        json["why"]
+            .as_str()
+            .unwrap()
+            .starts_with("preflight-status-not-ok"),
+        "{json:#}"
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].target, "/");
+}
+
+#[test]
+fn allow_credentials_true_capitalized_is_blocked_with_credentials() {
+    let server = Server::start(|_| {
+        (
+            200,
+            h(&[
+                ("access-control-allow-origin", PAGE),
+                ("access-control-allow-credentials", "True"),
+                ("vary", "Origin"),
+            ]),
+        )
+    });
+    let (code, json) = probe_json(&[&server.url("/"), "--origin", PAGE, "--credentials"]);
+    assert_eq!(code, 1, "{json:#}");
+    assert!(
+        json["why"]
+            .as_str()
+            .unwrap()
+            .starts_with("credentials-not-allowed"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn a_redirect_to_another_origin_carries_origin_null() {
+    let target = Server::start(|seen| {
+        let origin = seen.header("origin").unwrap_or("").to_owned();
+        (
+            200,
+            vec![
+                ("access-control-allow-origin".into(), origin),
+                ("vary".into(), "Origin".into()),
+            ],
+        )
+    });
+    let next = target.url("/next");
+    let first = Server::start(move |_| {
+        (
+            302,
+            h(&[
+                ("location", &next),
+                ("access-control-allow-origin", PAGE),
+                ("vary", "Origin"),
+            ]),
+        )
+    });
+    let (code, json) = probe_json(&[&first.url("/start"), "--origin", PAGE]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["actual"]["status"], 302);
+    assert_eq!(json["actual"]["request_origin"], PAGE);
+    let redirects = json["redirects"].as_array().unwrap();
+    assert_eq!(redirects.len(), 1, "{json:#}");
+    assert_eq!(redirects[0]["actual"]["url"], target.url("/next"));
+    assert_eq!(redirects[0]["actual"]["request_origin"], "null");
+    assert_eq!(redirects[0]["actual"]["verdict"], "ok");
+    // The client follows nothing by itself: one request each.
+    assert_eq!(first.seen().len(), 1);
+    let seen = target.seen();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].target, "/next");
+    assert_eq!(seen[0].header("origin"), Some("null"));
+}
+
+#[test]
+fn a_redirect_hop_without_allow_origin_is_blocked() {
+    let target = Server::start(|_| (200, h(&[("access-control-allow-origin", "*")])));
+    let next = target.url("/next");
+    let first = Server::start(move |_| (307, h(&[("location", &next)])));
+    let (code, json) = probe_json(&[&first.url("/"), "--origin", PAGE]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["actual"]["verdict"], "blocked");
+    assert_eq!(json["redirects"].as_array().unwrap().len(), 0);
+    assert!(target.seen().is_empty());
+}
+
+#[test]
+fn a_missing_vary_origin_is_warned_about() {
+    let server = Server::start(|_| (200, h(&[("access-control-allow-origin", PAGE)])));
+    let out = cors(&["probe", &server.url("/"), "--origin", PAGE]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("result: allowed"), "{text}");
+    assert!(
+        text.contains("warning: the actual answer allows the origin https://app.example.com without Vary: Origin"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_echoing_preflight_without_vary_is_warned_about() {
+    let server = Server::start(|seen| {
+        let mut lines = vec![
+            ("access-control-allow-origin".to_owned(), PAGE.to_owned()),
+            ("vary".to_owned(), "Origin".to_owned()),
+        ];
+        for (from, to) in [
+            (
+                "access-control-request-method",
+                "access-control-allow-methods",
+            ),
+            (
+                "access-control-request-headers",
+                "access-control-allow-headers",
+            ),
+        ] {
+            if let Some(v) = seen.header(from) {
+                lines.push((to.to_owned(), v.to_owned()));
+            }
+        }
+        (204, lines)
+    });
+    let (code, json) = probe_json(&[
+        &server.url("/"),
+        "--origin",
+        PAGE,
+        "--method",
+        "PATCH",
+        "--header",
+        "x-a: 1",
+    ]);
+    assert_eq!(code, 0, "{json:#}");
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("allows exactly the requested method (PATCH) without Vary"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("allows exactly the requested headers (x-a) without Vary"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("no Access-Control-Max-Age: browsers cache this preflight's answer 5 s"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn connection_refused_is_exit_2() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("http://127.0.0.1:{port}/");
+    let (code, json) = probe_json(&[&url, "--origin", PAGE, "--timeout", "5"]);
+    assert_eq!(code, 2, "{json:#}");
+    assert!(
+        json["error"].as_str().unwrap().contains("failed"),
+        "{json:#}"
+    );
+    let out = cors(&["probe", &url, "--origin", PAGE]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("cors probe: "));
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    for args in [
+        &["probe", "ftp://example.com/", "--origin", PAGE][..],
+        &["probe", "not a url", "--origin", PAGE],
+        &[
+            "probe",
+            "http://127.0.0.1:9/",
+            "--origin",
+            "app.example.com",
+        ],
+        &[
+            "probe",
+            "http://127.0.0.1:9/",
+            "--origin",
+            PAGE,
+            "--timeout",
+            "0",
+        ],
+        &[
+            "probe",
+            "http://127.0.0.1:9/",
+            "--origin",
+            PAGE,
+            "--header",
+            "bad name: 1",
+        ],
+    ] {
+        let out = cors(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
