@@ -262,6 +262,13 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
         );
     }
     let mut warnings = Vec::new();
+    if args.origin == url.origin().ascii_serialization() {
+        warnings.push(format!(
+            "{} is the URL's own origin: a browser makes a same-origin request, which no CORS \
+             check applies to (the checks below are run anyway)",
+            args.origin
+        ));
+    }
     let mut req = FetchRequest::new(&args.origin, &args.method).credentials(args.credentials);
     let mut shown_headers = Vec::new();
     for h in &args.headers {

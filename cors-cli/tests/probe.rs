@@ -553,3 +553,21 @@ fn usage_errors_are_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn a_same_origin_probe_is_warned_about() {
+    let server = Server::start(|_| (200, h(&[("access-control-allow-origin", "*")])));
+    let url = server.url("/");
+    let origin = format!("http://127.0.0.1:{}", server.port);
+    let (code, json) = probe_json(&[&url, "--origin", &origin]);
+    assert_eq!(code, 0, "{json:#}");
+    assert!(
+        json["warnings"].to_string().contains("same-origin request"),
+        "{json:#}"
+    );
+    let (_, json) = probe_json(&[&url, "--origin", PAGE]);
+    assert!(
+        !json["warnings"].to_string().contains("same-origin"),
+        "{json:#}"
+    );
+}
