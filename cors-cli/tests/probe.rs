@@ -571,3 +571,80 @@ fn a_same_origin_probe_is_warned_about() {
         "{json:#}"
     );
 }
+
+#[test]
+fn a_redirected_put_is_preflighted_again_at_the_new_origin_with_origin_null() {
+    let target = Server::start(|seen| {
+        let origin = seen.header("origin").unwrap_or("").to_owned();
+        let mut lines = vec![
+            ("access-control-allow-origin".to_owned(), origin),
+            ("vary".to_owned(), "Origin".to_owned()),
+        ];
+        if seen.method == "OPTIONS" {
+            lines.push(("access-control-allow-methods".into(), "PUT".into()));
+            lines.push(("access-control-max-age".into(), "60".into()));
+        }
+        (if seen.method == "OPTIONS" { 204 } else { 200 }, lines)
+    });
+    let next = target.url("/moved");
+    let first = Server::start(move |seen| {
+        let mut lines = h(&[
+            ("access-control-allow-origin", PAGE),
+            ("access-control-allow-methods", "PUT, GET"),
+            ("vary", "Origin"),
+        ]);
+        if seen.method == "OPTIONS" {
+            (204, lines)
+        } else {
+            lines.push(("location".into(), next.clone()));
+            (307, lines)
+        }
+    });
+    let (code, json) = probe_json(&[&first.url("/"), "--origin", PAGE, "--method", "PUT"]);
+    assert_eq!(code, 0, "{json:#}");
+    let hop = &json["redirects"][0];
+    assert_eq!(hop["preflight"]["request_origin"], "null", "{json:#}");
+    assert_eq!(hop["actual"]["status"], 200);
+    let seen: Vec<(String, Option<String>)> = target
+        .seen()
+        .iter()
+        .map(|s| (s.method.clone(), s.header("origin").map(str::to_owned)))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("OPTIONS".to_owned(), Some("null".to_owned())),
+            ("PUT".to_owned(), Some("null".to_owned()))
+        ]
+    );
+    let methods: Vec<String> = first.seen().iter().map(|s| s.method.clone()).collect();
+    assert_eq!(methods, ["OPTIONS", "PUT"]);
+}
+
+#[test]
+fn a_303_turns_the_request_into_a_get_without_its_content_type() {
+    let target = Server::start(|_| (200, h(&[("access-control-allow-origin", "*")])));
+    let next = target.url("/see-other");
+    let first = Server::start(move |_| {
+        (
+            303,
+            h(&[("location", &next), ("access-control-allow-origin", "*")]),
+        )
+    });
+    let (code, json) = probe_json(&[
+        &first.url("/"),
+        "--origin",
+        PAGE,
+        "--method",
+        "POST",
+        "--header",
+        "content-type: text/plain",
+    ]);
+    assert_eq!(code, 0, "{json:#}");
+    let seen = target.seen();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].method, "GET");
+    assert_eq!(seen[0].header("content-type"), None);
+    assert_eq!(first.seen()[0].method, "POST");
+    assert_eq!(first.seen()[0].header("content-type"), Some("text/plain"));
+}
