@@ -3,36 +3,24 @@
 
 use std::path::PathBuf;
 
-use cors_core::browser::{
-    Blocked, DEFAULT_PREFLIGHT_CACHE_SECONDS, Engine, FetchRequest, is_forbidden_request_header,
-    max_age,
-};
+use cors_core::browser::{Blocked, DEFAULT_PREFLIGHT_CACHE_SECONDS, Engine, max_age};
 use cors_core::{Action, CorsRequest, Policy, PolicyConfig, Reason, Vary};
 use serde_json::{Value as Json, json};
 
 use crate::Format;
-use crate::output::{Paint, print_json};
+use crate::output::{Paint, print_json, usage};
+use crate::request::{Fetch, FetchArgs, engine_lifetimes, lossy};
 
 /// The arguments of `cors explain`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The policy file (TOML, JSON or YAML).
     policy_file: PathBuf,
-    /// The page's origin, as the browser sends it (`https://app.example.com`, or `null`).
-    #[arg(long)]
-    origin: String,
-    /// The request's method, as passed to fetch() (normalized as fetch() does).
-    #[arg(long, default_value = "GET")]
-    method: String,
-    /// A header the script sets, `NAME:VALUE` (or `NAME` for an empty value); repeatable.
-    #[arg(long = "header", value_name = "NAME[:VALUE]")]
-    headers: Vec<String>,
+    #[command(flatten)]
+    fetch: FetchArgs,
     /// The request's path (shown only: a policy applies to every path).
     #[arg(long, default_value = "/")]
     path: String,
-    /// The request includes credentials (`credentials: "include"`).
-    #[arg(long)]
-    credentials: bool,
 }
 
 /// One answer of the policy and the browser's verdict on it.
@@ -98,79 +86,20 @@ fn answer(policy: &Policy, view: &CorsRequest<'_>) -> Step {
     }
 }
 
-fn usage(format: Format, message: &str) -> u8 {
-    match format {
-        Format::Json => print_json(&json!({ "error": message })),
-        Format::Text => eprintln!("cors explain: {message}"),
-    }
-    2
-}
-
 /// Runs the command; returns the exit code.
 pub(crate) fn run(args: &Args, format: Format) -> u8 {
     let policy = match Policy::from_file(&args.policy_file) {
         Ok(p) => p,
-        Err(e) => return usage(format, &format!("the policy is not valid: {e}")),
+        Err(e) => return usage("explain", format, &format!("the policy is not valid: {e}")),
     };
-    if args.origin != "null"
-        && let Err(syntax) = cors_core::__private::check_origin(args.origin.as_bytes())
-    {
-        return usage(
-            format,
-            &format!(
-                "--origin {:?} {}; browsers send scheme://host[:port]",
-                args.origin,
-                syntax.explain()
-            ),
-        );
-    }
-    if args.method.is_empty() || !args.method.bytes().all(is_tchar) {
-        return usage(
-            format,
-            &format!("--method {:?} is not a method name", args.method),
-        );
-    }
-    let mut warnings = Vec::new();
-    let mut req = FetchRequest::new(&args.origin, &args.method).credentials(args.credentials);
-    let mut shown_headers = Vec::new();
-    for h in &args.headers {
-        let (name, value) = h.split_once(':').unwrap_or((h.as_str(), ""));
-        let name = name.trim();
-        if name.is_empty() || !name.bytes().all(is_tchar) {
-            return usage(
-                format,
-                &format!("--header {h:?}: {name:?} is not a header name"),
-            );
-        }
-        if value.bytes().any(|b| matches!(b, 0 | b'\r' | b'\n')) {
-            return usage(
-                format,
-                &format!("--header {h:?}: a value cannot hold NUL, CR or LF"),
-            );
-        }
-        if is_forbidden_request_header(name.as_bytes()) {
-            warnings.push(format!(
-                "fetch() drops the header {name}: browsers never let a page set it"
-            ));
-            continue;
-        }
-        req = req.header(name, value);
-        let (n, v) = req
-            .headers()
-            .last()
-            .map(|(n, v)| (lossy(n), lossy(v)))
-            .unwrap_or_default();
-        shown_headers.push((n, v));
-    }
-    if matches!(
-        args.method.to_ascii_uppercase().as_str(),
-        "CONNECT" | "TRACE" | "TRACK"
-    ) {
-        return usage(
-            format,
-            &format!("fetch() refuses the method {}", args.method),
-        );
-    }
+    let Fetch {
+        req,
+        shown_headers,
+        mut warnings,
+    } = match args.fetch.fetch() {
+        Ok(f) => f,
+        Err(message) => return usage("explain", format, &message),
+    };
     let method = lossy(req.method());
     let need = req.preflight();
 
@@ -178,7 +107,7 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
     if need.is_needed() {
         let acrh = need.request_headers();
         let mut view = CorsRequest::new(b"OPTIONS");
-        view.push_origin(args.origin.as_bytes());
+        view.push_origin(args.fetch.origin.as_bytes());
         view.push_request_method(req.method());
         if let Some(acrh) = &acrh {
             view.push_request_headers(acrh.as_bytes());
@@ -200,7 +129,7 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
     let mut actual = None;
     if preflight.as_ref().is_none_or(|p| p.blocked.is_none()) {
         let mut view = CorsRequest::new(req.method());
-        view.push_origin(args.origin.as_bytes());
+        view.push_origin(args.fetch.origin.as_bytes());
         let mut step = answer(&policy, &view);
         step.blocked = req.cors_check(&step.headers).err();
         actual = Some(step);
@@ -217,17 +146,22 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
         None => (None, None),
         Some((name, step)) => (
             Some(top_why(name, step)),
-            fix(policy.config(), &args.origin, args.credentials, step),
+            fix(
+                policy.config(),
+                &args.fetch.origin,
+                args.fetch.credentials,
+                step,
+            ),
         ),
     };
     let allowed = failed.is_none();
 
     match format {
         Format::Json => print_json(&json!({
-            "origin": args.origin,
+            "origin": args.fetch.origin,
             "method": method,
             "headers": shown_headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
-            "credentials": args.credentials,
+            "credentials": args.fetch.credentials,
             "preflight": preflight.as_ref().map(step_json),
             "actual": actual.as_ref().map(step_json),
             "allowed": allowed,
@@ -246,12 +180,16 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let credentials = if args.credentials { "include" } else { "omit" };
+            let credentials = if args.fetch.credentials {
+                "include"
+            } else {
+                "omit"
+            };
             println!(
                 "{} {method} {} from {}, {headers}, credentials {credentials}",
                 paint.bold("request:"),
                 args.path,
-                args.origin
+                args.fetch.origin
             );
             let reasons: Vec<String> = need.triggers().iter().map(ToString::to_string).collect();
             if need.is_needed() {
@@ -287,31 +225,16 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
     u8::from(!allowed)
 }
 
-pub(crate) fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// An RFC 9110 token character.
-pub(crate) fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
 /// How long each engine caches an allowed preflight's answer, when it matters.
 fn cache_note(headers: &[(String, String)]) -> Option<String> {
     match max_age(headers) {
         None => Some(format!(
             "no Access-Control-Max-Age: browsers cache this preflight's answer {DEFAULT_PREFLIGHT_CACHE_SECONDS} s only (set max_age)"
         )),
-        Some(s) if s > Engine::WebKit.max_age_cap() => {
-            let uses: Vec<String> = Engine::ALL
-                .iter()
-                .map(|e| format!("{e} {} s", e.cache_lifetime(headers)))
-                .collect();
-            Some(format!(
-                "Access-Control-Max-Age: {s}: browsers cache this preflight's answer {}",
-                uses.join(", ")
-            ))
-        }
+        Some(s) if s > Engine::WebKit.max_age_cap() => Some(format!(
+            "Access-Control-Max-Age: {s}: browsers cache this preflight's answer {}",
+            engine_lifetimes(headers)
+        )),
         Some(_) => None,
     }
 }

@@ -16,6 +16,7 @@ mod check;
 mod explain;
 mod output;
 mod probe;
+mod request;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

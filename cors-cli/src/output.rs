@@ -52,3 +52,13 @@ pub(crate) fn print_json(value: &serde_json::Value) {
         serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into())
     );
 }
+
+/// Reports a usage error of `cors COMMAND` (one JSON document `{"error": …}` in JSON
+/// format, a line on stderr in text) and returns its exit code, 2.
+pub(crate) fn usage(command: &str, format: crate::Format, message: &str) -> u8 {
+    match format {
+        crate::Format::Json => print_json(&serde_json::json!({ "error": message })),
+        crate::Format::Text => eprintln!("cors {command}: {message}"),
+    }
+    2
+}

@@ -8,16 +8,14 @@
 
 use std::time::Duration;
 
-use cors_core::browser::{
-    DEFAULT_PREFLIGHT_CACHE_SECONDS, Engine, FetchRequest, is_forbidden_request_header, max_age,
-};
+use cors_core::browser::{DEFAULT_PREFLIGHT_CACHE_SECONDS, FetchRequest, max_age};
 use serde_json::{Value as Json, json};
 use ureq::http;
 use url::Url;
 
 use crate::Format;
-use crate::explain::{is_tchar, lossy};
-use crate::output::{Paint, print_json};
+use crate::output::{Paint, print_json, usage};
+use crate::request::{Fetch, FetchArgs, engine_lifetimes, lossy};
 
 /// How many redirects a browser follows before failing the fetch (the Fetch standard's 20).
 const MAX_REDIRECTS: usize = 20;
@@ -27,18 +25,8 @@ const MAX_REDIRECTS: usize = 20;
 pub(crate) struct Args {
     /// The URL the page fetches (`http://` or `https://`).
     url: String,
-    /// The page's origin, as the browser sends it (`https://app.example.com`, or `null`).
-    #[arg(long)]
-    origin: String,
-    /// The request's method, as passed to fetch() (normalized as fetch() does).
-    #[arg(long, default_value = "GET")]
-    method: String,
-    /// A header the script sets, `NAME:VALUE` (or `NAME` for an empty value); repeatable.
-    #[arg(long = "header", value_name = "NAME[:VALUE]")]
-    headers: Vec<String>,
-    /// The request includes credentials (`credentials: "include"`).
-    #[arg(long)]
-    credentials: bool,
+    #[command(flatten)]
+    fetch: FetchArgs,
     /// Give up on a request after this many seconds.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     timeout: f64,
@@ -63,14 +51,6 @@ struct Step {
 struct Hop {
     preflight: Option<Step>,
     actual: Option<Step>,
-}
-
-fn usage(format: Format, message: &str) -> u8 {
-    match format {
-        Format::Json => print_json(&json!({ "error": message })),
-        Format::Text => eprintln!("cors probe: {message}"),
-    }
-    2
 }
 
 /// The request as the page asked for it.
@@ -184,20 +164,15 @@ impl Step {
 
 /// Each engine's preflight cache lifetime for an allowed preflight's answer.
 fn cache_note(headers: &[(String, String)]) -> String {
-    let uses: Vec<String> = Engine::ALL
-        .iter()
-        .map(|e| format!("{e} {} s", e.cache_lifetime(headers)))
-        .collect();
+    let uses = engine_lifetimes(headers);
     match max_age(headers) {
         None => format!(
             "no Access-Control-Max-Age: browsers cache this preflight's answer \
-             {DEFAULT_PREFLIGHT_CACHE_SECONDS} s ({})",
-            uses.join(", ")
+             {DEFAULT_PREFLIGHT_CACHE_SECONDS} s ({uses})"
         ),
-        Some(s) => format!(
-            "Access-Control-Max-Age: {s}: browsers cache this preflight's answer {}",
-            uses.join(", ")
-        ),
+        Some(s) => {
+            format!("Access-Control-Max-Age: {s}: browsers cache this preflight's answer {uses}")
+        }
     }
 }
 
@@ -219,6 +194,7 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
         Ok(u) if matches!(u.scheme(), "http" | "https") => u,
         Ok(u) => {
             return usage(
+                "probe",
                 format,
                 &format!(
                     "{:?}: only http:// and https:// URLs can be probed",
@@ -226,84 +202,43 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
                 ),
             );
         }
-        Err(e) => return usage(format, &format!("{:?} is not a URL: {e}", args.url)),
+        Err(e) => {
+            return usage(
+                "probe",
+                format,
+                &format!("{:?} is not a URL: {e}", args.url),
+            );
+        }
     };
-    if args.origin != "null"
-        && let Err(syntax) = cors_core::__private::check_origin(args.origin.as_bytes())
-    {
-        return usage(
-            format,
-            &format!(
-                "--origin {:?} {}; browsers send scheme://host[:port]",
-                args.origin,
-                syntax.explain()
-            ),
-        );
-    }
-    if args.method.is_empty() || !args.method.bytes().all(is_tchar) {
-        return usage(
-            format,
-            &format!("--method {:?} is not a method name", args.method),
-        );
-    }
-    if matches!(
-        args.method.to_ascii_uppercase().as_str(),
-        "CONNECT" | "TRACE" | "TRACK"
-    ) {
-        return usage(
-            format,
-            &format!("fetch() refuses the method {}", args.method),
-        );
-    }
+    let Fetch {
+        req,
+        shown_headers,
+        mut warnings,
+    } = match args.fetch.fetch() {
+        Ok(f) => f,
+        Err(message) => return usage("probe", format, &message),
+    };
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 86_400.0) {
         return usage(
+            "probe",
             format,
             "--timeout must be a number of seconds above 0 and at most 86400",
         );
     }
-    let mut warnings = Vec::new();
-    if args.origin == url.origin().ascii_serialization() {
-        warnings.push(format!(
-            "{} is the URL's own origin: a browser makes a same-origin request, which no CORS \
+    if args.fetch.origin == url.origin().ascii_serialization() {
+        warnings.insert(
+            0,
+            format!(
+                "{} is the URL's own origin: a browser makes a same-origin request, which no CORS \
              check applies to (the checks below are run anyway)",
-            args.origin
-        ));
-    }
-    let mut req = FetchRequest::new(&args.origin, &args.method).credentials(args.credentials);
-    let mut shown_headers = Vec::new();
-    for h in &args.headers {
-        let (name, value) = h.split_once(':').unwrap_or((h.as_str(), ""));
-        let name = name.trim();
-        if name.is_empty() || !name.bytes().all(is_tchar) {
-            return usage(
-                format,
-                &format!("--header {h:?}: {name:?} is not a header name"),
-            );
-        }
-        if value.bytes().any(|b| matches!(b, 0 | b'\r' | b'\n')) {
-            return usage(
-                format,
-                &format!("--header {h:?}: a value cannot hold NUL, CR or LF"),
-            );
-        }
-        if is_forbidden_request_header(name.as_bytes()) {
-            warnings.push(format!(
-                "fetch() drops the header {name}: browsers never let a page set it"
-            ));
-            continue;
-        }
-        req = req.header(name, value);
-        let (n, v) = req
-            .headers()
-            .last()
-            .map(|(n, v)| (lossy(n), lossy(v)))
-            .unwrap_or_default();
-        shown_headers.push((n, v));
+                args.fetch.origin
+            ),
+        );
     }
     let mut page = Page {
         method: req.method().to_vec(),
         headers: req.headers().to_vec(),
-        credentials: args.credentials,
+        credentials: args.fetch.credentials,
     };
     let need = req.preflight();
 
@@ -317,7 +252,7 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
 
     let mut hops: Vec<Hop> = Vec::new();
     let mut current = url.clone();
-    let mut origin = args.origin.clone();
+    let mut origin = args.fetch.origin.clone();
     let mut failure: Option<String> = None;
     loop {
         let fetch = page.fetch(&origin);
@@ -343,7 +278,7 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
             }
             let (status, resp) = match send(&agent, b"OPTIONS", &current, &headers) {
                 Ok(r) => r,
-                Err(e) => return usage(format, &format!("the preflight failed: {e}")),
+                Err(e) => return usage("probe", format, &format!("the preflight failed: {e}")),
             };
             let blocked = fetch
                 .preflight_check(status, &resp)
@@ -372,7 +307,7 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
         headers.extend(page.headers.iter().cloned());
         let (status, resp) = match send(&agent, &page.method, &current, &headers) {
             Ok(r) => r,
-            Err(e) => return usage(format, &format!("the actual request failed: {e}")),
+            Err(e) => return usage("probe", format, &format!("the actual request failed: {e}")),
         };
         let blocked = fetch
             .cors_check(&resp)
@@ -468,10 +403,10 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
     match format {
         Format::Json => print_json(&json!({
             "url": url.as_str(),
-            "origin": args.origin,
+            "origin": args.fetch.origin,
             "method": method,
             "headers": shown_headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
-            "credentials": args.credentials,
+            "credentials": args.fetch.credentials,
             "preflight": first.and_then(|h| h.preflight.as_ref()).map(step_json),
             "actual": first.and_then(|h| h.actual.as_ref()).map(step_json),
             "redirects": hops.iter().skip(1).map(|h| json!({
@@ -494,11 +429,15 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let credentials = if args.credentials { "include" } else { "omit" };
+            let credentials = if args.fetch.credentials {
+                "include"
+            } else {
+                "omit"
+            };
             println!(
                 "{} {method} {url} from {}, {headers}, credentials {credentials}",
                 paint.bold("request:"),
-                args.origin
+                args.fetch.origin
             );
             let reasons: Vec<String> = need.triggers().iter().map(ToString::to_string).collect();
             if need.is_needed() {
