@@ -103,10 +103,11 @@ impl ResponseHeaders for Map<'_> {
 }
 
 /// The request's own `HeaderValue` for a value echoed from it (found by address: a
-/// reference count, no copy).
+/// reference count, no copy). `decide` never asks for the policy's own values: they are
+/// written from [`ResponseHeaders::policy_value`].
 fn owned(value: Value<'_>, request: &HeaderMap) -> Option<HeaderValue> {
     let (name, bytes) = match value {
-        Value::Policy(v) => return Some(v.http_value().clone()),
+        Value::Policy(_) => return None,
         Value::Origin(b) => (ORIGIN, b),
         Value::RequestMethod(b) => (ACCESS_CONTROL_REQUEST_METHOD, b),
         Value::RequestHeaders(b) => (ACCESS_CONTROL_REQUEST_HEADERS, b),
