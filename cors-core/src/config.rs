@@ -352,69 +352,17 @@ impl PolicyConfig {
     /// ```
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, PolicyError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            PolicyError::new(vec![Problem::new(
-                Key::Document,
-                None,
-                ProblemKind::Unreadable {
-                    error: e.kind(),
-                    message: e.to_string(),
-                },
-            )])
-            .in_file(path)
-        })?;
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let format = match ext.as_deref() {
-            Some("json") => Format::Json,
-            Some("yaml" | "yml") => Format::Yaml,
-            _ => Format::Toml,
-        };
+        let (text, format) = read_file(path)?;
         Self::parse(&text, format).map_err(|e| e.in_file(path))
     }
 
     /// Parses `text` as `format` and converts it key by key.
     fn parse(text: &str, format: Format) -> Result<Self, PolicyError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let value = match format {
-            Format::Toml => toml::from_str::<serde_json::Value>(text).map_err(|e| {
-                let at = e.span().map_or(text.len(), |s| s.start);
-                syntax(text, format, at, e.message().trim_end().to_owned())
-            }),
-            Format::Json => serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
-                let message = strip_position(e.to_string(), e.line(), e.column());
-                match line_start(text, e.line()) {
-                    // serde_json counts columns in bytes, from 1.
-                    Some(start) if e.line() > 0 => {
-                        let at = start.saturating_add(e.column().saturating_sub(1));
-                        syntax(text, format, at, message)
-                    }
-                    _ => syntax(text, format, text.len(), message),
-                }
-            }),
-            Format::Yaml => {
-                serde_yaml_ng::from_str::<serde_json::Value>(text).map_err(|e| match e.location() {
-                    Some(l) => Problem::new(
-                        Key::Document,
-                        None,
-                        ProblemKind::Syntax {
-                            format,
-                            line: l.line(),
-                            column: l.column(),
-                            message: strip_position(e.to_string(), l.line(), l.column()),
-                        },
-                    ),
-                    None => syntax(text, format, text.len(), e.to_string()),
-                })
-            }
-        };
-        Self::from_value(value.map_err(|p| PolicyError::new(vec![p]))?)
+        Self::from_value(parse_document(text, format)?)
     }
 
     /// Converts a parsed document key by key, collecting every problem.
-    fn from_value(value: serde_json::Value) -> Result<Self, PolicyError> {
+    pub(crate) fn from_value(value: serde_json::Value) -> Result<Self, PolicyError> {
         let serde_json::Value::Object(map) = value else {
             return Err(PolicyError::new(vec![Problem::new(
                 Key::Document,
@@ -422,6 +370,79 @@ impl PolicyConfig {
                 ProblemKind::NotATable,
             )]));
         };
+        Self::from_map(map)
+    }
+}
+
+/// Reads a policy file and picks its format from the extension (`.json`, `.yaml`/`.yml`,
+/// anything else TOML).
+pub(crate) fn read_file(path: &Path) -> Result<(String, Format), PolicyError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        PolicyError::new(vec![Problem::new(
+            Key::Document,
+            None,
+            ProblemKind::Unreadable {
+                error: e.kind(),
+                message: e.to_string(),
+            },
+        )])
+        .in_file(path)
+    })?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let format = match ext.as_deref() {
+        Some("json") => Format::Json,
+        Some("yaml" | "yml") => Format::Yaml,
+        _ => Format::Toml,
+    };
+    Ok((text, format))
+}
+
+/// Parses `text` as `format` into a document, or the syntax problem with its position.
+pub(crate) fn parse_document(text: &str, format: Format) -> Result<serde_json::Value, PolicyError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let value = match format {
+        Format::Toml => toml::from_str::<serde_json::Value>(text).map_err(|e| {
+            let at = e.span().map_or(text.len(), |s| s.start);
+            syntax(text, format, at, e.message().trim_end().to_owned())
+        }),
+        Format::Json => serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
+            let message = strip_position(e.to_string(), e.line(), e.column());
+            match line_start(text, e.line()) {
+                // serde_json counts columns in bytes, from 1.
+                Some(start) if e.line() > 0 => {
+                    let at = start.saturating_add(e.column().saturating_sub(1));
+                    syntax(text, format, at, message)
+                }
+                _ => syntax(text, format, text.len(), message),
+            }
+        }),
+        Format::Yaml => {
+            serde_yaml_ng::from_str::<serde_json::Value>(text).map_err(|e| match e.location() {
+                Some(l) => Problem::new(
+                    Key::Document,
+                    None,
+                    ProblemKind::Syntax {
+                        format,
+                        line: l.line(),
+                        column: l.column(),
+                        message: strip_position(e.to_string(), l.line(), l.column()),
+                    },
+                ),
+                None => syntax(text, format, text.len(), e.to_string()),
+            })
+        }
+    };
+    value.map_err(|p| PolicyError::new(vec![p]))
+}
+
+impl PolicyConfig {
+    /// Converts a table of keys key by key, collecting every problem.
+    pub(crate) fn from_map(
+        map: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, PolicyError> {
         let mut problems = Vec::new();
         for name in map.keys() {
             let key = Key::from(name.as_str());
@@ -429,6 +450,8 @@ impl PolicyConfig {
                 let mut p = Problem::new(key, None, ProblemKind::UnknownKey);
                 if let Some(k) = closest_key(name) {
                     p = p.with_fix(format!("did you mean {k}?"));
+                } else if name == "policies" || name == "routes" {
+                    p = p.with_fix("named policies and routes belong in a whole-service file: load it with PolicySet (PolicySet::from_file), not Policy");
                 }
                 problems.push(p);
             }
@@ -783,7 +806,7 @@ fn closest_key(key: &str) -> Option<Key> {
         .map(|(_, k)| k)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -42,6 +42,14 @@ pub enum Key {
     LogLevel,
     /// `debug`
     Debug,
+    /// `policies`: the table of named policies.
+    Policies,
+    /// `routes`: the list of routes.
+    Routes,
+    /// `paths`, in a route: the path patterns it applies to.
+    Paths,
+    /// `policy`, in a route: the named policy it applies, or `"off"`.
+    RoutePolicy,
     /// The document as a whole: it cannot be read, is not valid TOML, JSON or YAML, or is
     /// not a table of keys.
     Document,
@@ -86,6 +94,10 @@ impl Key {
             Key::DangerouslyAllowInsecureOrigins => "dangerously_allow_insecure_origins",
             Key::LogLevel => "log_level",
             Key::Debug => "debug",
+            Key::Policies => "policies",
+            Key::Routes => "routes",
+            Key::Paths => "paths",
+            Key::RoutePolicy => "policy",
             Key::Document => "policy",
             Key::Unknown(name) => name,
         }
@@ -230,6 +242,17 @@ pub enum ProblemKind {
     MaxAgeTooLarge,
     /// `preflight_status` outside 200..=299.
     PreflightStatusOutOfRange,
+    /// A route names a policy the file does not define.
+    UnknownPolicy,
+    /// A policy name that cannot be used (`"off"`, empty, or not letters, digits, `-`, `_`).
+    InvalidPolicyName,
+    /// A path pattern that is not valid (the message says why).
+    InvalidPathPattern(String),
+    /// A route with no path patterns.
+    EmptyPaths,
+    /// An environment variable's value that cannot be read as the key's type (the message
+    /// says what was expected).
+    InvalidEnvValue(String),
 }
 
 impl ProblemKind {
@@ -262,6 +285,11 @@ impl ProblemKind {
             Self::AnyExposeWithCredentials => "exposes every header, which browsers ignore together with credentials".into(),
             Self::MaxAgeTooLarge => "is above 86400 seconds (24 hours), the longest any browser caches a preflight".into(),
             Self::PreflightStatusOutOfRange => "is not a 2xx status; browsers treat anything else as a failed preflight".into(),
+            Self::UnknownPolicy => "is not a policy defined under [policies] (nor \"off\")".into(),
+            Self::InvalidPolicyName => "cannot name a policy: use letters, digits, '-' and '_', and not \"off\"".into(),
+            Self::InvalidPathPattern(why) => format!("is not a valid path pattern: {why}"),
+            Self::EmptyPaths => "is empty, so the route would never apply".into(),
+            Self::InvalidEnvValue(why) => format!("cannot be read: {why}"),
         }
     }
 }
@@ -290,6 +318,36 @@ pub struct Problem {
     value: Option<String>,
     kind: ProblemKind,
     fix: Option<String>,
+    scope: Scope,
+}
+
+/// Where in a policy file a problem's key is: the top level (the default policy), a named
+/// policy, a route, or an environment variable that overrides a key.
+///
+/// ```
+/// let err = cors_core::PolicySet::from_toml_str(r#"
+///     allow_origins = ["https://a.example"]
+///     [policies.public]
+///     allow_origins = ["https://b.example/"]
+///     [[routes]]
+///     paths = ["/public/**"]
+///     policy = "publik"
+/// "#).unwrap_err();
+/// let keys: Vec<String> = err.problems().iter().map(|p| p.full_key()).collect();
+/// assert_eq!(keys, ["policies.public.allow_origins", "routes[0].policy"]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Scope {
+    /// A top-level key: the default policy, or the document.
+    #[default]
+    Top,
+    /// A key of the named policy `[policies.NAME]`.
+    Policy(String),
+    /// A key of the route at this index of `routes` (from 0, in file order).
+    Route(usize),
+    /// The environment variable that overrides the key.
+    Env(String),
 }
 
 impl Problem {
@@ -299,7 +357,16 @@ impl Problem {
             value: value.map(str::to_owned),
             kind,
             fix: None,
+            scope: Scope::Top,
         }
+    }
+
+    /// The same problem, found in `scope` (a named policy, a route, a variable).
+    pub(crate) fn in_scope(mut self, scope: Scope) -> Self {
+        if self.scope == Scope::Top && self.key != Key::Document {
+            self.scope = scope;
+        }
+        self
     }
 
     /// The same problem with a fix.
@@ -328,6 +395,28 @@ impl Problem {
         self.fix.as_deref()
     }
 
+    /// Where the key is ([`Scope::Top`] for the default policy's keys).
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// The key with its place in the file, as written: `"allow_origins"`,
+    /// `"policies.public.allow_origins"`, `"routes[1].paths"`, or the environment
+    /// variable (`"CORS_ALLOW_ORIGINS"`).
+    ///
+    /// ```
+    /// let err = cors_core::Policy::from_toml_str("allow_origins = []").unwrap_err();
+    /// assert_eq!(err.problems()[0].full_key(), "allow_origins");
+    /// ```
+    pub fn full_key(&self) -> String {
+        match &self.scope {
+            Scope::Top => self.key.to_string(),
+            Scope::Policy(name) => format!("policies.{}.{}", name.escape_debug(), self.key),
+            Scope::Route(i) => format!("routes[{i}].{}", self.key),
+            Scope::Env(var) => var.clone(),
+        }
+    }
+
     /// Writes the problem, prefixed by `file` when the problem came from one.
     fn write(&self, f: &mut fmt::Formatter<'_>, file: Option<&Path>) -> fmt::Result {
         match (&self.kind, file) {
@@ -338,8 +427,8 @@ impl Problem {
                 write!(f, "line {line}, column {column}: ")?;
             }
             (_, Some(file)) if self.key == Key::Document => write!(f, "{}: ", file.display())?,
-            (_, Some(file)) => write!(f, "{}: {}: ", file.display(), self.key)?,
-            (_, None) => write!(f, "{}: ", self.key)?,
+            (_, Some(file)) => write!(f, "{}: {}: ", file.display(), self.full_key())?,
+            (_, None) => write!(f, "{}: ", self.full_key())?,
         }
         if let Some(v) = &self.value {
             write!(f, "{v:?} ")?;
@@ -382,6 +471,14 @@ impl PolicyError {
             problems,
             file: None,
         }
+    }
+
+    /// The same problems, found in `scope`.
+    pub(crate) fn in_scope(self, scope: &Scope) -> Vec<Problem> {
+        self.problems
+            .into_iter()
+            .map(|p| p.in_scope(scope.clone()))
+            .collect()
     }
 
     /// The same problems, found in `file`.

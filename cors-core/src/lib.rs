@@ -44,17 +44,20 @@ mod counters;
 mod decision;
 mod error;
 mod event;
+mod handle;
 mod header;
 #[cfg(feature = "http")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub mod http1;
 mod matcher;
 mod origin;
+mod path;
 mod pending;
 mod policy;
 mod reason;
 mod request;
 mod response;
+mod routes;
 mod status;
 mod token;
 mod value;
@@ -62,7 +65,8 @@ mod vary;
 
 pub use config::{LogLevel, PolicyConfig};
 pub use decision::{Action, Decision, Headers, RequestKind};
-pub use error::{Format, Key, PolicyError, Problem, ProblemKind};
+pub use error::{Format, Key, PolicyError, Problem, ProblemKind, Scope};
+pub use handle::{PolicyHandle, Snapshot};
 pub use header::CorsHeader;
 pub use origin::OriginSyntax;
 pub use pending::Pending;
@@ -70,6 +74,7 @@ pub use policy::{Policy, PolicyBuilder};
 pub use reason::{Malformed, Reason};
 pub use request::CorsRequest;
 pub use response::ResponseHeaders;
+pub use routes::{PolicySet, RouteConfig, ServiceConfig, Warning};
 pub use status::Status;
 pub use value::{Header, PolicyValue, Value};
 pub use vary::Vary;
