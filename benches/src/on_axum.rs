@@ -38,7 +38,7 @@ pub struct AxumFixture<S = Router> {
 pub fn fixture(kind: Kind, variant: Variant) -> AxumFixture {
     let router = match variant {
         Variant::Bare => axum_app::router(None),
-        Variant::Ours => axum_app::router(Some(crate::policy())),
+        Variant::Ours => axum_app::router(Some(crate::policy().into())),
         Variant::Native => axum_app::router(None).layer(native_layer()),
     };
     AxumFixture {

@@ -40,7 +40,7 @@ pub struct RocketFixture {
 pub fn fixture(kind: Kind, variant: Variant) -> RocketFixture {
     let rocket = match variant {
         Variant::Bare => rocket_app::rocket(None),
-        Variant::Ours => rocket_app::rocket(Some(crate::policy())),
+        Variant::Ours => rocket_app::rocket(Some(crate::policy().into())),
         Variant::Native => rocket_app::rocket(None).attach(native_cors()),
     };
     let rt = crate::current_thread();

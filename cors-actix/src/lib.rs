@@ -18,9 +18,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+use std::cell::RefCell;
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
@@ -31,7 +33,7 @@ use actix_web::{Error, HttpResponse, ResponseError};
 use cors_core::{Action, CorsHeader, CorsRequest, Pending, ResponseHeaders, Value};
 use pin_project_lite::pin_project;
 
-pub use cors_core::{self, Policy};
+pub use cors_core::{self, Policy, PolicyHandle, PolicySet};
 
 /// `Access-Control-Request-Private-Network`.
 const ACRPN: HeaderName = HeaderName::from_static("access-control-request-private-network");
@@ -80,20 +82,26 @@ const ACAPN: HeaderName = HeaderName::from_static("access-control-allow-private-
 /// assert!(res.headers().get("content-type").is_none());
 /// # });
 /// ```
+///
+/// It takes a single [`Policy`], a whole-service [`PolicySet`] (per-route policies chosen
+/// by the path actix-web routes by, `match_info().path()`) or a [`PolicyHandle`] (the
+/// same, reloadable while serving: keep a clone and call [`PolicyHandle::reload`]).
 #[derive(Debug, Clone)]
 pub struct Cors {
-    policy: Policy,
+    policy: PolicyHandle,
 }
 
 impl Cors {
-    /// Middleware applying `policy`.
+    /// Middleware applying `policy`: a [`Policy`], a [`PolicySet`] or a [`PolicyHandle`].
     #[must_use]
-    pub fn new(policy: Policy) -> Self {
-        Self { policy }
+    pub fn new(policy: impl Into<PolicyHandle>) -> Self {
+        Self {
+            policy: policy.into(),
+        }
     }
 
-    /// The policy it applies.
-    pub fn policy(&self) -> &Policy {
+    /// The handle on the policies it applies (a clone reloads them).
+    pub fn handle(&self) -> &PolicyHandle {
         &self.policy
     }
 }
@@ -101,6 +109,18 @@ impl Cors {
 impl From<Policy> for Cors {
     fn from(policy: Policy) -> Self {
         Self::new(policy)
+    }
+}
+
+impl From<PolicySet> for Cors {
+    fn from(set: PolicySet) -> Self {
+        Self::new(set)
+    }
+}
+
+impl From<PolicyHandle> for Cors {
+    fn from(handle: PolicyHandle) -> Self {
+        Self::new(handle)
     }
 }
 
@@ -118,16 +138,35 @@ where
     /// Fails (`InitError`) only if a policy value or the preflight status has no actix
     /// equivalent, which policy validation rules out.
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(match Shared::new(&self.policy) {
-            Some(shared) => Ok(CorsMiddleware {
+        ready(match Tables::new(self.policy.load_full()) {
+            Some(tables) => Ok(CorsMiddleware {
                 service,
-                shared: Rc::new(shared),
+                handle: self.policy.clone(),
+                tables: RefCell::new(tables),
             }),
             None => {
                 tracing::error!(target: "cors", "CORS policy values have no actix-web equivalent");
                 Err(())
             }
         })
+    }
+}
+
+/// The actix values of every policy of one [`PolicySet`], rebuilt when it is replaced.
+struct Tables {
+    set: Arc<PolicySet>,
+    /// Indexed like [`PolicySet::policies`].
+    shared: Vec<Rc<Shared>>,
+}
+
+impl Tables {
+    /// `None` when a policy value has no actix equivalent, which validation rules out.
+    fn new(set: Arc<PolicySet>) -> Option<Self> {
+        let shared = set
+            .policies()
+            .map(|(_, p)| Shared::new(p).map(Rc::new))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self { set, shared })
     }
 }
 
@@ -266,20 +305,44 @@ impl Plan {
 /// The middleware [`Cors`] builds around a service.
 pub struct CorsMiddleware<S> {
     service: S,
-    shared: Rc<Shared>,
+    handle: PolicyHandle,
+    /// The actix values of the set in force (one worker thread: no lock).
+    tables: RefCell<Tables>,
 }
 
 impl<S> std::fmt::Debug for CorsMiddleware<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CorsMiddleware")
-            .field("policy", &self.shared.policy)
+            .field("policy", &self.handle)
             .finish_non_exhaustive()
     }
 }
 
 impl<S> CorsMiddleware<S> {
-    /// Decides on the request ([`Policy::decide`]).
-    fn plan(&self, req: &ServiceRequest) -> Plan {
+    /// The values of the policy the set in force picks for this path; `None` where a
+    /// route switches CORS off.
+    fn shared(&self, path: &str) -> Option<Rc<Shared>> {
+        let set = self.handle.load();
+        let mut tables = self.tables.borrow_mut();
+        if !std::ptr::eq::<PolicySet>(&*set, &*tables.set) {
+            // Replaced since the last request of this worker: convert the new values once.
+            drop(set);
+            match Tables::new(self.handle.load_full()) {
+                Some(new) => *tables = new,
+                None => {
+                    tracing::error!(target: "cors", "reloaded CORS policy values have no actix-web equivalent; keeping the previous ones");
+                }
+            }
+            let (at, _) = tables.set.select_index(path)?;
+            return tables.shared.get(at).cloned();
+        }
+        let (at, _) = set.select_index(path)?;
+        tables.shared.get(at).cloned()
+    }
+
+    /// Decides on the request ([`Policy::decide`]); `None` where a route switches CORS off.
+    fn plan(&self, req: &ServiceRequest) -> Option<Plan> {
+        let shared = self.shared(req.match_info().as_str())?;
         let head = req.head();
         let headers = &head.headers;
         let mut view = CorsRequest::new(head.method.as_str().as_bytes());
@@ -302,7 +365,7 @@ impl<S> CorsMiddleware<S> {
                 }
             }
         }
-        let pending = self.shared.policy.decide(&view, |value| match value {
+        let pending = shared.policy.decide(&view, |value| match value {
             Value::Origin(b) => origin
                 .filter(|v| std::ptr::eq(v.as_bytes(), b))
                 .cloned()
@@ -312,10 +375,7 @@ impl<S> CorsMiddleware<S> {
             // The policy's own values are written from `Shared::values`.
             _ => None,
         });
-        Plan {
-            pending,
-            shared: Rc::clone(&self.shared),
-        }
+        Some(Plan { pending, shared })
     }
 }
 
@@ -331,11 +391,18 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let plan = self.plan(&req);
+        let Some(plan) = self.plan(&req) else {
+            return CorsFuture {
+                inner: Inner::Forwarded {
+                    fut: self.service.call(req),
+                    plan: None,
+                },
+            };
+        };
         match plan.pending.action() {
             Action::Respond { status } => {
                 // An empty answer: no body, no `Content-Type`.
-                let mut res = HttpResponse::new(self.shared.status(status));
+                let mut res = HttpResponse::new(plan.shared.status(status));
                 plan.write_to(res.headers_mut());
                 let res = req.into_response(res);
                 CorsFuture {
@@ -391,7 +458,8 @@ where
             InnerProj::Forwarded { fut, plan } => {
                 let out = std::task::ready!(fut.poll(cx));
                 let Some(plan) = plan.take() else {
-                    return Poll::Ready(Err(polled_twice()));
+                    // CORS is off for this route: the response as it is.
+                    return Poll::Ready(out.map(ServiceResponse::map_into_left_body));
                 };
                 Poll::Ready(match out {
                     Ok(res) => {

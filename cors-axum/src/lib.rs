@@ -42,11 +42,14 @@ use tower_service::Service;
 
 use cors_core::http1::PendingHeaders as Pending;
 
-pub use cors_core::{self, Policy};
+pub use cors_core::{self, Policy, PolicyHandle, PolicySet};
 
 /// A tower [`Layer`] that applies a CORS [`Policy`] to every request of the service it wraps.
 ///
-/// Cloning is cheap (the policy is an `Arc`).
+/// It takes a single [`Policy`], a whole-service [`PolicySet`] (per-route policies chosen
+/// by the request's path, `uri().path()`) or a [`PolicyHandle`] (the same, reloadable
+/// while serving: keep a clone and call [`PolicyHandle::reload`]). Cloning is cheap (an
+/// `Arc`); each request loads the set in force once (one atomic load).
 ///
 /// ```
 /// use axum::{Router, body::Body, http::Request, routing::get};
@@ -85,18 +88,20 @@ pub use cors_core::{self, Policy};
 /// ```
 #[derive(Clone)]
 pub struct CorsLayer {
-    policy: Policy,
+    policy: PolicyHandle,
 }
 
 impl CorsLayer {
-    /// A layer applying `policy`.
+    /// A layer applying `policy`: a [`Policy`], a [`PolicySet`] or a [`PolicyHandle`].
     #[must_use]
-    pub fn new(policy: Policy) -> Self {
-        Self { policy }
+    pub fn new(policy: impl Into<PolicyHandle>) -> Self {
+        Self {
+            policy: policy.into(),
+        }
     }
 
-    /// The policy this layer applies.
-    pub fn policy(&self) -> &Policy {
+    /// The handle on the policies this layer applies (a clone reloads them).
+    pub fn handle(&self) -> &PolicyHandle {
         &self.policy
     }
 }
@@ -124,14 +129,17 @@ impl<S> Layer<S> for CorsLayer {
 #[derive(Clone)]
 pub struct Cors<S> {
     inner: S,
-    policy: Policy,
+    policy: PolicyHandle,
 }
 
 impl<S> Cors<S> {
     /// Wraps `inner` with `policy` (the same as `CorsLayer::new(policy).layer(inner)`).
     #[must_use]
-    pub fn new(inner: S, policy: Policy) -> Self {
-        Self { inner, policy }
+    pub fn new(inner: S, policy: impl Into<PolicyHandle>) -> Self {
+        Self {
+            inner,
+            policy: policy.into(),
+        }
     }
 
     /// The wrapped service.
@@ -173,7 +181,18 @@ where
     }
 
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
-        let pending = Pending::decide(&self.policy, req.method(), req.headers());
+        let set = self.policy.load();
+        let Some(policy) = set.select(req.uri().path()) else {
+            // A route with `policy = "off"`: no CORS handling at all.
+            return ResponseFuture {
+                kind: Kind::Forward {
+                    future: self.inner.call(req),
+                    pending: None,
+                },
+            };
+        };
+        let pending = Pending::decide(policy, req.method(), req.headers());
+        drop(set);
         let kind = match pending.action() {
             Action::Respond { status } => {
                 let mut res = Response::new(ResBody::default());

@@ -11,7 +11,7 @@ use axum::http::{Method, Request};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, options};
 use cors_axum::CorsLayer;
-use cors_core::Policy;
+
 use cors_testkit::cases::basic;
 use cors_testkit::tower::checks;
 use cors_testkit::{TestRequest, TestResponse, h};
@@ -73,7 +73,7 @@ fn routes(hits: Arc<AtomicUsize>) -> Router {
         .route("/vary-star", get(|| async { ([(VARY, "*")], "vary") }))
 }
 
-fn app(policy: Policy) -> Router {
+fn app(policy: impl Into<cors_core::PolicyHandle>) -> Router {
     routes(Arc::default()).layer(CorsLayer::new(policy))
 }
 

@@ -87,31 +87,31 @@ impl PolicyHandle {
         self.current.load_full()
     }
 
-    /// Puts `set` in force for the requests that start from now on, counts a successful
-    /// reload (`cors_policy_reloads_total{result="ok"}`) and logs it (one `tracing` info
-    /// event, target `cors`).
+    /// Puts `set` in force for the requests that start from now on; neither counted nor
+    /// logged (see [`PolicyHandle::reload`]).
     pub fn replace(&self, set: impl Into<PolicySet>) {
-        let set = set.into();
-        tracing::info!(
-            target: "cors",
-            policies = set.policies().len(),
-            routes = set.routes(),
-            "CORS policy reloaded"
-        );
-        for w in set.warnings() {
-            tracing::warn!(target: "cors", "CORS policy warning: {w}");
-        }
-        self.current.store(Arc::new(set));
-        metrics::counter!(RELOADS, "result" => "ok").increment(1);
+        self.current.store(Arc::new(set.into()));
     }
 
-    /// Replaces the set with a newly built one, or — when building it failed — keeps the
-    /// set in force, counts the failure (`cors_policy_reloads_total{result="error"}`),
-    /// logs every problem (one `tracing` error event, target `cors`) and returns them.
+    /// Replaces the set with a newly built one, counting the reload
+    /// (`cors_policy_reloads_total{result="ok"}`) and logging it (one `tracing` info
+    /// event, target `cors`, and a warning per [`PolicySet::warnings`]); or — when
+    /// building it failed — keeps the set in force, counts the failure
+    /// (`result="error"`), logs every problem (one `tracing` error event) and returns them.
     pub fn reload(&self, new: Result<PolicySet, PolicyError>) -> Result<(), PolicyError> {
         match new {
             Ok(set) => {
+                tracing::info!(
+                    target: "cors",
+                    policies = set.policies().len(),
+                    routes = set.routes(),
+                    "CORS policy reloaded"
+                );
+                for w in set.warnings() {
+                    tracing::warn!(target: "cors", "CORS policy warning: {w}");
+                }
                 self.replace(set);
+                metrics::counter!(RELOADS, "result" => "ok").increment(1);
                 Ok(())
             }
             Err(e) => {

@@ -617,6 +617,25 @@ impl PolicySet {
         self.policies.get(at).map(|p| (at, p))
     }
 
+    /// The same set with one more label on every policy's `cors_requests_total` series
+    /// ([`Policy::with_metrics_label`]); named policies are labelled `policy="NAME"`
+    /// already.
+    #[must_use]
+    pub fn with_metrics_label(mut self, name: &str, value: &str) -> Self {
+        for p in &mut self.policies {
+            *p = p.clone().with_metrics_label(name, value);
+        }
+        self
+    }
+
+    /// Describes the counters of every policy to the installed `metrics` recorder
+    /// ([`Policy::register_metrics`]).
+    pub fn register_metrics(&self) {
+        for p in &self.policies {
+            p.register_metrics();
+        }
+    }
+
     /// The default policy.
     pub fn default_policy(&self) -> &Policy {
         &self.policies[0]

@@ -6,7 +6,6 @@ use cors_testkit::cases;
 #[test]
 fn every_case_decides_as_expected() {
     let suite = cases::load();
-    let policies = suite.built_policies();
     assert!(
         suite.cases.len() >= 40,
         "the suite shrank to {}",
@@ -19,8 +18,14 @@ fn every_case_decides_as_expected() {
         for (name, value) in &lines {
             req.push_header(name.as_bytes(), value);
         }
-        let decision = policies[&case.policy].evaluate(&req);
-        if let Err(e) = case.check_decision(&decision) {
+        let Some(policy) = suite.policy_for(case) else {
+            // A route switched CORS off for this path.
+            if case.expect.kind != "off" {
+                failures.push(format!("{}: CORS is off for {}", case.name, case.path));
+            }
+            continue;
+        };
+        if let Err(e) = case.check_decision(&policy.evaluate(&req)) {
             failures.push(e);
         }
     }

@@ -26,6 +26,7 @@
 
 use std::borrow::Cow;
 use std::io::Cursor;
+use std::sync::Arc;
 
 use cors_core::{Action, CorsHeader, CorsRequest, ResponseHeaders};
 use rocket::fairing::{self, Fairing, Info, Kind};
@@ -33,11 +34,16 @@ use rocket::http::{Header, Method, Status};
 use rocket::route::{Handler, Outcome, Route};
 use rocket::{Build, Data, Request, Response, Rocket};
 
-pub use cors_core::{self, Policy};
+pub use cors_core::{self, Policy, PolicyHandle, PolicySet};
 
 /// The CORS fairing: `.attach(Cors::new(policy))`.
 ///
 /// It is a singleton fairing: attaching a second `Cors` replaces the first.
+///
+/// It takes a single [`Policy`], a whole-service [`PolicySet`] (per-route policies chosen
+/// by the request's path; Rocket routes `//a/b/` as `/a/b`, and the set matches every such
+/// spelling the same way) or a [`PolicyHandle`] (the same, reloadable while serving: keep
+/// a clone and call [`PolicyHandle::reload`]).
 ///
 /// ```
 /// use cors_rocket::Cors;
@@ -75,7 +81,7 @@ pub use cors_core::{self, Policy};
 /// ```
 #[derive(Debug, Clone)]
 pub struct Cors {
-    policy: Policy,
+    policy: PolicyHandle,
 }
 
 impl Cors {
@@ -88,14 +94,16 @@ impl Cors {
     /// collides with an app route of the same rank.
     pub const ROUTE_RANK: isize = isize::MIN;
 
-    /// A fairing applying `policy`.
+    /// A fairing applying `policy`: a [`Policy`], a [`PolicySet`] or a [`PolicyHandle`].
     #[must_use]
-    pub fn new(policy: Policy) -> Self {
-        Self { policy }
+    pub fn new(policy: impl Into<PolicyHandle>) -> Self {
+        Self {
+            policy: policy.into(),
+        }
     }
 
-    /// The policy it applies.
-    pub fn policy(&self) -> &Policy {
+    /// The handle on the policies it applies (a clone reloads them).
+    pub fn handle(&self) -> &PolicyHandle {
         &self.policy
     }
 }
@@ -106,20 +114,46 @@ impl From<Policy> for Cors {
     }
 }
 
-/// The policy as managed state, so that `on_response` can borrow it for the response's
-/// lifetime and set its precomputed values without copying them.
-struct Managed(Policy);
+/// The policies as managed state, so that `on_response` can borrow them for the
+/// response's lifetime and set their precomputed values without copying them.
+struct Managed {
+    handle: PolicyHandle,
+    /// The set in force at ignition: borrowed directly while it is still in force.
+    first: Arc<PolicySet>,
+}
+
+/// The set a request is decided by, once it is not `Managed::first` (after a reload), or
+/// for every `OPTIONS` request: kept in the request's local cache, so that the preflight
+/// route and `on_response` decide with the same snapshot.
+struct Pinned(Arc<PolicySet>);
+
+/// The set this request is decided by, for the request's lifetime.
+fn snapshot<'r>(req: &'r Request<'_>) -> Option<&'r PolicySet> {
+    let managed = req.rocket().state::<Managed>()?;
+    if req.method() != Method::Options && std::ptr::eq(&*managed.handle.load(), &*managed.first) {
+        return Some(&managed.first);
+    }
+    Some(&req.local_cache(|| Pinned(managed.handle.load_full())).0)
+}
+
+/// The policy for this request's path; `None` where a route switches CORS off.
+fn policy<'r>(req: &'r Request<'_>) -> Option<&'r Policy> {
+    snapshot(req)?.select(req.uri().path().as_str())
+}
 
 /// The route taking the preflights the policy answers: an empty response that
 /// `on_response` completes. Every other `OPTIONS` request goes on to the app's routes.
 #[derive(Clone)]
-struct Preflight(Policy);
+struct Preflight;
 
 #[rocket::async_trait]
 impl Handler for Preflight {
     async fn handle<'r>(&self, req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r> {
+        let Some(policy) = policy(req) else {
+            return Outcome::forward(data, Status::NotFound);
+        };
         let view = view(req);
-        match self.0.evaluate(&view).action() {
+        match policy.evaluate(&view).action() {
             Action::Respond { .. } => Outcome::from(req, ()),
             Action::Forward => Outcome::forward(data, Status::NotFound),
         }
@@ -210,22 +244,20 @@ impl Fairing for Cors {
     }
 
     async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
-        let mut route = Route::ranked(
-            Self::ROUTE_RANK,
-            Method::Options,
-            "/<_..>",
-            Preflight(self.policy.clone()),
-        );
+        let mut route = Route::ranked(Self::ROUTE_RANK, Method::Options, "/<_..>", Preflight);
         route.name = Some(Self::ROUTE_NAME.into());
         let rocket = rocket.mount("/", vec![route]);
         Ok(match rocket.state::<Managed>() {
             Some(_) => rocket,
-            None => rocket.manage(Managed(self.policy.clone())),
+            None => rocket.manage(Managed {
+                handle: self.policy.clone(),
+                first: self.policy.load_full(),
+            }),
         })
     }
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
-        let Some(Managed(policy)) = req.rocket().state::<Managed>() else {
+        let Some(policy) = policy(req) else {
             return;
         };
         let view = view(req);

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use cors_core::Policy;
+use cors_core::{Policy, PolicySet};
 use cors_rocket::Cors;
 use cors_testkit::cases::{self, Sent, basic};
 use cors_testkit::{TestRequest, TestResponse, h};
@@ -101,7 +101,7 @@ fn any_options(hits: &rocket::State<Hits>) -> Status {
     Status::MethodNotAllowed
 }
 
-fn app(policy: Option<&Policy>, catch_all_options: bool) -> Rocket<Build> {
+fn app(policy: Option<&PolicySet>, catch_all_options: bool) -> Rocket<Build> {
     let config = rocket::Config {
         log_level: LogLevel::Off,
         ..rocket::Config::debug_default()
@@ -143,6 +143,10 @@ fn send(
 }
 
 fn client(policy: &Policy) -> Client {
+    set_client(&PolicySet::from(policy.clone()))
+}
+
+fn set_client(policy: &PolicySet) -> Client {
     Client::untracked(app(Some(policy), true)).expect("rocket ignites")
 }
 
@@ -162,10 +166,11 @@ const SKIPPED: [&str; 1] = ["non-UTF-8 origin"];
 #[test]
 fn every_case() {
     let suite = cases::load();
-    let policies = suite.built_policies();
-    let clients: std::collections::BTreeMap<&str, Client> = policies
-        .iter()
-        .map(|(name, p)| (name.as_str(), client(p)))
+    let clients: std::collections::BTreeMap<&str, Client> = suite
+        .policies
+        .keys()
+        .chain(suite.services.keys())
+        .map(|name| (name.as_str(), set_client(&suite.policy_set(name))))
         .collect();
     suite.run_every_case("rocket", &SKIPPED, |_, case| {
         let client = &clients[case.policy.as_str()];
@@ -267,7 +272,7 @@ fn answered_preflights_never_reach_the_app_and_own_options_still_works() {
 #[test]
 fn options_without_a_route_still_get_the_apps_404() {
     // The fairing's catch-all OPTIONS route forwards what it does not answer.
-    let client = Client::untracked(app(Some(&basic()), false)).expect("rocket ignites");
+    let client = Client::untracked(app(Some(&basic().into()), false)).expect("rocket ignites");
     let a = send(
         &client,
         "OPTIONS",
@@ -337,7 +342,7 @@ fn bare_app_has_no_cors_headers() {
 #[test]
 fn attaching_twice_keeps_the_last_policy() {
     let first = Policy::from_toml_str(r#"allow_origins = ["https://first.example"]"#).expect("p");
-    let rocket = app(Some(&first), false).attach(Cors::new(basic()));
+    let rocket = app(Some(&first.into()), false).attach(Cors::new(basic()));
     let client = Client::untracked(rocket).expect("rocket ignites");
     let a = send(
         &client,

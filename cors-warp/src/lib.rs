@@ -46,15 +46,20 @@ use std::future::{Ready, ready};
 
 use cors_core::Action;
 use warp::http::{HeaderMap, Method, StatusCode};
+use warp::path::FullPath;
 use warp::reject::Reject;
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
 use cors_core::http1::PendingHeaders as Pending;
 
-pub use cors_core::{self, Policy};
+pub use cors_core::{self, Policy, PolicyHandle, PolicySet};
 
 /// Wraps a warp filter with a CORS [`Policy`]; `filter.with(cors!(policy))` does the same.
+///
+/// `policy` is a single [`Policy`], a whole-service [`PolicySet`] (per-route policies
+/// chosen by the request's path) or a [`PolicyHandle`] (the same, reloadable while
+/// serving).
 ///
 /// The wrapped filter extracts one [`Reply`] and rejects with [`Rejection`] (or never
 /// rejects); the result extracts a [`warp::reply::Response`].
@@ -127,7 +132,7 @@ pub use cors_core::{self, Policy};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn wrap<F, R, E>(
-    policy: Policy,
+    policy: impl Into<PolicyHandle>,
     inner: F,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
 where
@@ -135,7 +140,7 @@ where
     R: Reply,
     E: InnerError,
 {
-    E::wrap(policy, inner)
+    E::wrap(policy.into(), inner)
 }
 
 /// The wrapper for [`Filter::with`]: `filter.with(cors!(policy))` is
@@ -144,7 +149,8 @@ where
 /// A macro because warp 0.4 seals its `Wrap` trait and does not export the type
 /// `warp::wrap_fn` returns, so no function can return a wrapper without boxing the
 /// wrapped filter; the macro writes the `warp::wrap_fn` call in place. `policy` is any
-/// expression of type [`Policy`], evaluated once.
+/// expression of a type that converts into a [`PolicyHandle`] (a [`Policy`], a
+/// [`PolicySet`], a handle), evaluated once.
 ///
 /// ```
 /// use cors_warp::cors;
@@ -165,7 +171,7 @@ where
 #[macro_export]
 macro_rules! cors {
     ($policy:expr $(,)?) => {{
-        let policy: $crate::cors_core::Policy = $policy;
+        let policy: $crate::cors_core::PolicyHandle = ::core::convert::Into::into($policy);
         $crate::__private::wrap_fn(move |inner| {
             $crate::wrap(::core::clone::Clone::clone(&policy), inner)
         })
@@ -184,7 +190,7 @@ pub trait InnerError: sealed::Sealed + Send + Sized + 'static {
     /// Wraps `inner` with `policy`.
     #[doc(hidden)]
     fn wrap<F, R>(
-        policy: Policy,
+        policy: PolicyHandle,
         inner: F,
     ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
     where
@@ -204,7 +210,7 @@ macro_rules! impl_inner_error {
     ($($error:ty),*) => {$(
         impl InnerError for $error {
             fn wrap<F, R>(
-                policy: Policy,
+                policy: PolicyHandle,
                 inner: F,
             ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
             where
@@ -221,21 +227,32 @@ impl_inner_error!(Rejection, Infallible);
 
 /// Evaluates the request: extracts what to apply to the reply, or rejects with the
 /// [`Answer`] to send instead of running the wrapped filter.
+/// `None` where a route switches CORS off.
 fn gate(
-    policy: Policy,
-) -> impl Filter<Extract = (Pending,), Error = Rejection> + Clone + Send + Sync + 'static {
-    warp::method().and(warp::header::headers_cloned()).and_then(
-        move |method: Method, headers: HeaderMap| -> Ready<Result<Pending, Rejection>> {
-            let pending = Pending::decide(&policy, &method, &headers);
-            ready(match pending.action() {
-                Action::Forward => Ok(pending),
-                Action::Respond { status } => Err(warp::reject::custom(Answer {
-                    status: status.to_http(),
-                    pending,
-                })),
-            })
-        },
-    )
+    policy: PolicyHandle,
+) -> impl Filter<Extract = (Option<Pending>,), Error = Rejection> + Clone + Send + Sync + 'static {
+    warp::path::full()
+        .and(warp::method())
+        .and(warp::header::headers_cloned())
+        .and_then(
+            move |path: FullPath,
+                  method: Method,
+                  headers: HeaderMap|
+                  -> Ready<Result<Option<Pending>, Rejection>> {
+                let set = policy.load();
+                let Some(policy) = set.select(path.as_str()) else {
+                    return ready(Ok(None));
+                };
+                let pending = Pending::decide(policy, &method, &headers);
+                ready(match pending.action() {
+                    Action::Forward => Ok(Some(pending)),
+                    Action::Respond { status } => Err(warp::reject::custom(Answer {
+                        status: status.to_http(),
+                        pending,
+                    })),
+                })
+            },
+        )
 }
 
 /// Applies the decision to the wrapped filter's reply, and turns an [`Answer`] into its
@@ -244,13 +261,15 @@ fn finish<G, R>(
     filter: G,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
 where
-    G: Filter<Extract = (Pending, R), Error = Rejection> + Clone + Send + Sync + 'static,
+    G: Filter<Extract = (Option<Pending>, R), Error = Rejection> + Clone + Send + Sync + 'static,
     R: Reply,
 {
     filter
-        .map(|pending: Pending, reply: R| {
+        .map(|pending: Option<Pending>, reply: R| {
             let mut res = reply.into_response();
-            pending.write_to(res.headers_mut());
+            if let Some(pending) = pending {
+                pending.write_to(res.headers_mut());
+            }
             res
         })
         .recover(

@@ -7,7 +7,6 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use cors_core::Policy;
 use cors_testkit::cases::basic;
 use cors_testkit::tower::checks;
 use cors_testkit::{TestRequest, TestResponse, h};
@@ -97,7 +96,7 @@ fn routes(
 }
 
 fn app(
-    policy: Policy,
+    policy: impl Into<cors_core::PolicyHandle>,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static {
     routes(Arc::default()).recover(handle).with(cors!(policy))
 }

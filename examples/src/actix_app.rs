@@ -31,7 +31,7 @@ use actix_web::http::Method;
 use actix_web::http::header;
 use actix_web::{App, Error, HttpRequest, HttpResponse, HttpServer, test, web};
 use cors_actix::Cors;
-use cors_core::Policy;
+use cors_core::{PolicyHandle, PolicySet};
 
 use crate::{TestRequest, TestResponse};
 
@@ -99,7 +99,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The example app with CORS: `App::new().wrap(Cors::new(policy)).configure(configure)`.
 pub fn app(
-    policy: Policy,
+    policy: impl Into<PolicyHandle>,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -115,16 +115,16 @@ pub fn app(
 /// Runs the example routes with `policy` on `addr`, blocking the calling thread on its
 /// own actix system; prints `actix listening on http://<addr>` once it accepts connections.
 pub fn run(
-    policy: Policy,
+    policy: impl Into<PolicyHandle>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    run_with(Some(policy), addr)
+    run_with(Some(policy.into()), addr)
 }
 
 /// As [`run`]; `None` = the same routes without the CORS middleware
 /// (`App::new().configure(configure)`, for `serve --no-cors`).
 pub fn run_with(
-    policy: Option<Policy>,
+    policy: Option<PolicyHandle>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     actix_web::rt::System::new().block_on(async move {
@@ -151,7 +151,7 @@ pub fn run_with(
 ///
 /// Returns status 0 when the request cannot be expressed (an invalid method, path or
 /// header). Builds its own actix system: call it outside any async runtime.
-pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
+pub fn in_process(policy: &PolicySet, req: &TestRequest) -> TestResponse {
     let Some(request) = cors_testkit::actix::request(req) else {
         return TestResponse::UNSENDABLE;
     };

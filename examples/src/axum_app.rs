@@ -8,7 +8,7 @@
 //!     path: "/".into(),
 //!     headers: vec![("Origin".into(), b"https://a.example".to_vec())],
 //! };
-//! let res = axum_app::in_process(&cors_core::Policy::any_origin(), &req);
+//! let res = axum_app::in_process(&cors_core::Policy::any_origin().into(), &req);
 //! assert_eq!(res.status, 200);
 //! assert_eq!(res.body, b"ok");
 //! assert!(res.headers.contains(&("access-control-allow-origin".into(), b"*".to_vec())));
@@ -23,7 +23,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, options};
 use cors_axum::CorsLayer;
-use cors_core::Policy;
+use cors_core::{PolicyHandle, PolicySet};
 
 use crate::{TestRequest, TestResponse};
 
@@ -69,7 +69,7 @@ async fn own_options() -> &'static str {
 
 /// The example app; `None` = bare, without the CORS layer (for benchmarks). Unmatched
 /// paths get axum's own 404 and unmatched methods its 405, through the layer.
-pub fn router(policy: Option<Policy>) -> Router {
+pub fn router(policy: Option<PolicyHandle>) -> Router {
     let router = Router::new()
         .route("/", get(root))
         .route(
@@ -90,15 +90,15 @@ pub fn router(policy: Option<Policy>) -> Router {
 /// own tokio runtime; prints `axum listening on http://<addr>` (the bound address) once
 /// it accepts connections.
 pub fn run(
-    policy: Policy,
+    policy: impl Into<PolicyHandle>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    run_with(Some(policy), addr)
+    run_with(Some(policy.into()), addr)
 }
 
 /// As [`run`]; `None` = the same routes without the CORS layer (`serve --no-cors`).
 pub fn run_with(
-    policy: Option<Policy>,
+    policy: Option<PolicyHandle>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -119,6 +119,6 @@ pub fn run_with(
 /// Returns status 0 when the request cannot be built (an invalid method, path, header
 /// name or value) or its answer cannot be read. Builds its own runtime: call it outside
 /// any async runtime.
-pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
-    cors_testkit::tower::send_blocking::<_, Body>(router(Some(policy.clone())), req)
+pub fn in_process(policy: &PolicySet, req: &TestRequest) -> TestResponse {
+    cors_testkit::tower::send_blocking::<_, Body>(router(Some(policy.clone().into())), req)
 }

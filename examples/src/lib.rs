@@ -18,6 +18,7 @@ pub mod metrics_app;
 pub mod raw_http;
 pub mod rocket_app;
 pub mod warp_app;
+pub mod watch;
 
 /// Prints `<framework> listening on http://<addr>` on stdout and flushes it: the line
 /// `serve`'s users and tests wait for, written only once the server accepts connections.

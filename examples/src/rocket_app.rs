@@ -4,7 +4,7 @@
 //! use cors_examples::rocket_app;
 //! use rocket::local::blocking::Client;
 //!
-//! let client = Client::untracked(rocket_app::rocket(Some(cors_core::Policy::any_origin()))).unwrap();
+//! let client = Client::untracked(rocket_app::rocket(Some(cors_core::Policy::any_origin().into()))).unwrap();
 //! let res = client.get("/").header(rocket::http::Header::new("Origin", "https://a.example")).dispatch();
 //! assert_eq!(res.headers().get_one("access-control-allow-origin"), Some("*"));
 //! assert_eq!(res.into_string().as_deref(), Some("ok"));
@@ -12,7 +12,7 @@
 
 use std::net::SocketAddr;
 
-use cors_core::Policy;
+use cors_core::{PolicyHandle, PolicySet};
 use rocket::config::LogLevel;
 use rocket::data::{Limits, ToByteUnit};
 use rocket::fairing::AdHoc;
@@ -126,7 +126,7 @@ fn figment(addr: Option<SocketAddr>) -> Figment {
 }
 
 /// The example app; `None` = bare, without the CORS fairing (for benchmarks).
-pub fn rocket(policy: Option<Policy>) -> Rocket<Build> {
+pub fn rocket(policy: Option<PolicyHandle>) -> Rocket<Build> {
     let rocket = rocket::custom(figment(None)).mount(
         "/",
         rocket::routes![
@@ -152,15 +152,15 @@ pub fn rocket(policy: Option<Policy>) -> Rocket<Build> {
 /// own tokio runtime; prints `rocket listening on http://<addr>` once it accepts
 /// connections (Rocket's own logging is off).
 pub fn run(
-    policy: Policy,
+    policy: impl Into<PolicyHandle>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    run_with(Some(policy), addr)
+    run_with(Some(policy.into()), addr)
 }
 
 /// As [`run`]; `None` = the same routes without the CORS fairing (`serve --no-cors`).
 pub fn run_with(
-    policy: Option<Policy>,
+    policy: Option<PolicyHandle>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -189,8 +189,8 @@ pub fn run_with(
 /// Returns status 0 when Rocket's local client cannot carry the request: a header value
 /// that is not UTF-8 (Rocket headers are strings), a method Rocket does not know, or an
 /// invalid path. Builds its own runtime: call it outside any async runtime.
-pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
-    let Ok(client) = Client::untracked(rocket(Some(policy.clone()))) else {
+pub fn in_process(policy: &PolicySet, req: &TestRequest) -> TestResponse {
+    let Ok(client) = Client::untracked(rocket(Some(policy.clone().into()))) else {
         return TestResponse::UNSENDABLE;
     };
     cors_testkit::rocket::send(&client, req).unwrap_or(TestResponse::UNSENDABLE)

@@ -12,7 +12,7 @@
 //!     path: "/no-such-route".into(),
 //!     headers: vec![("Origin".into(), b"https://a.example".to_vec())],
 //! };
-//! let res = warp_app::in_process(&cors_core::Policy::any_origin(), &req);
+//! let res = warp_app::in_process(&cors_core::Policy::any_origin().into(), &req);
 //! assert_eq!(res.status, 404);
 //! assert!(res.body.is_empty());
 //! assert!(res.headers.contains(&("access-control-allow-origin".into(), b"*".to_vec())));
@@ -20,7 +20,7 @@
 
 use std::net::SocketAddr;
 
-use cors_core::Policy;
+use cors_core::{PolicyHandle, PolicySet};
 use warp::filters::BoxedFilter;
 use warp::http::header::CONTENT_TYPE;
 use warp::http::{HeaderValue, Method, StatusCode};
@@ -108,7 +108,7 @@ fn app() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send
 
 /// The example app with CORS, unboxed.
 pub fn with_cors(
-    policy: Policy,
+    policy: impl Into<PolicyHandle>,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static {
     app().with(cors_warp::cors!(policy))
 }
@@ -122,7 +122,7 @@ pub fn bare()
 /// The example app, boxed; `None` = bare, without CORS (for benchmarks). Prefer
 /// [`with_cors`] and [`bare`] where the filter type need not be named: boxing costs one
 /// allocation per request.
-pub fn routes(policy: Option<Policy>) -> BoxedFilter<(Response,)> {
+pub fn routes(policy: Option<PolicyHandle>) -> BoxedFilter<(Response,)> {
     match policy {
         Some(policy) => with_cors(policy).boxed(),
         None => bare().boxed(),
@@ -133,15 +133,15 @@ pub fn routes(policy: Option<Policy>) -> BoxedFilter<(Response,)> {
 /// own tokio runtime; prints `warp listening on http://<addr>` (the bound address) once
 /// it accepts connections.
 pub fn run(
-    policy: Policy,
+    policy: impl Into<PolicyHandle>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    run_with(Some(policy), addr)
+    run_with(Some(policy.into()), addr)
 }
 
 /// As [`run`]; `None` = the same routes without the CORS wrapper (`serve --no-cors`).
 pub fn run_with(
-    policy: Option<Policy>,
+    policy: Option<PolicyHandle>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -172,6 +172,6 @@ pub fn run_with(
 /// repeated header lines. Returns status 0 when the request cannot be built (an invalid
 /// method, path, header name or value) or its answer cannot be read. Builds its own runtime: call it outside any
 /// async runtime.
-pub fn in_process(policy: &Policy, req: &TestRequest) -> TestResponse {
+pub fn in_process(policy: &PolicySet, req: &TestRequest) -> TestResponse {
     cors_testkit::tower::send_blocking::<_, String>(warp::service(with_cors(policy.clone())), req)
 }

@@ -2,7 +2,7 @@
 //! the four adapters, in process and over real HTTP against `serve`. Every adapter must
 //! produce the status, CORS headers and Vary items the core decides.
 
-use cors_core::Policy;
+use cors_core::PolicySet;
 use cors_examples::{
     TestRequest, TestResponse, actix_app, axum_app, raw_http, rocket_app, warp_app,
 };
@@ -11,7 +11,7 @@ use cors_testkit::serve::{self, Server};
 
 const SERVE: &str = env!("CARGO_BIN_EXE_serve");
 
-type InProcess = fn(&Policy, &TestRequest) -> TestResponse;
+type InProcess = fn(&PolicySet, &TestRequest) -> TestResponse;
 
 const IN_PROCESS: [(&str, InProcess); 4] = [
     ("axum", axum_app::in_process),
@@ -72,7 +72,7 @@ fn run_over_http(framework: &'static str) {
             .is_none_or(|(policy, _)| *policy != case.policy)
         {
             drop(server.take());
-            let config = toml::to_string(&suite.policies[&case.policy]).expect("policy toml");
+            let config = suite.policy_file(&case.policy);
             server = Some((case.policy.clone(), serve::start(SERVE, framework, &config)));
         }
         let (_, running) = server.as_ref().expect("a server runs this case's policy");

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use cors_core::{CorsHeader, Decision, Policy, PolicyConfig};
+use cors_core::{CorsHeader, Decision, Policy, PolicyConfig, PolicySet};
 
 use crate::{TestRequest, TestResponse};
 use serde::Deserialize;
@@ -25,6 +25,10 @@ use serde::Deserialize;
 pub struct Suite {
     /// The policies, by name.
     pub policies: BTreeMap<String, PolicyConfig>,
+    /// Whole-service policy files (default policy, named policies, routes), by name, as
+    /// TOML text; a case names one like a policy.
+    #[serde(default)]
+    pub services: BTreeMap<String, String>,
     /// The cases, in file order.
     pub cases: Vec<Case>,
 }
@@ -35,7 +39,7 @@ pub struct Suite {
 pub struct Case {
     /// A unique name, used in failure messages and skip lists.
     pub name: String,
-    /// The name of the policy the case runs under.
+    /// The name of the policy (or of the whole-service file) the case runs under.
     pub policy: String,
     /// The request method.
     pub method: String,
@@ -60,7 +64,8 @@ fn default_path() -> String {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
-    /// The decision's kind (`DecisionKind::as_str`).
+    /// The decision's kind (`DecisionKind::as_str`), or `off` where a route switches
+    /// CORS off (no decision: the response as the handler made it).
     pub kind: String,
     /// The refusal's reason code, if refused.
     #[serde(default)]
@@ -84,7 +89,7 @@ pub fn load() -> Suite {
     let suite: Suite = toml::from_str(include_str!("../cases.toml")).expect("cases.toml parses");
     for case in &suite.cases {
         assert!(
-            suite.policies.contains_key(&case.policy),
+            suite.policies.contains_key(&case.policy) || suite.services.contains_key(&case.policy),
             "case {:?} names unknown policy {:?}",
             case.name,
             case.policy
@@ -94,6 +99,32 @@ pub fn load() -> Suite {
 }
 
 impl Suite {
+    /// The policy file of a policy or service: what `serve --policy` reads.
+    pub fn policy_file(&self, name: &str) -> String {
+        match self.services.get(name) {
+            Some(text) => text.clone(),
+            None => toml::to_string(&self.policies[name]).expect("policy toml"),
+        }
+    }
+
+    /// The set a case's policy or service builds (a policy is a set without routes).
+    pub fn policy_set(&self, name: &str) -> PolicySet {
+        match self.services.get(name) {
+            Some(text) => {
+                PolicySet::from_toml_str(text).unwrap_or_else(|e| panic!("service {name}: {e}"))
+            }
+            None => PolicySet::from(
+                Policy::new(&self.policies[name]).unwrap_or_else(|e| panic!("policy {name}: {e}")),
+            ),
+        }
+    }
+
+    /// The policy a case is decided by (its service's route for the case's path); `None`
+    /// where a route switches CORS off.
+    pub fn policy_for(&self, case: &Case) -> Option<Policy> {
+        self.policy_set(&case.policy).select(&case.path).cloned()
+    }
+
     /// Every policy, built.
     pub fn built_policies(&self) -> BTreeMap<String, Policy> {
         self.policies
@@ -296,7 +327,7 @@ impl Suite {
     ///
     /// // A client that can express nothing must say so for every case.
     /// let suite = cases::load();
-    /// let names: Vec<&str> = suite.policies.keys().flat_map(|p| {
+    /// let names: Vec<&str> = suite.policies.keys().chain(suite.services.keys()).flat_map(|p| {
     ///     suite.cases.iter().filter(move |c| &c.policy == p).map(|c| c.name.as_str())
     /// }).collect();
     /// suite.run_every_case("nothing", &names, |_, _| Sent::Skipped);
@@ -305,7 +336,7 @@ impl Suite {
         &self,
         label: &str,
         expected_skips: &[&str],
-        mut send: impl FnMut(&Policy, &Case) -> Sent,
+        mut send: impl FnMut(&PolicySet, &Case) -> Sent,
     ) {
         let mut tally = Tally::new(self, label);
         for (policy, case) in self.by_policy() {
@@ -320,7 +351,7 @@ impl Suite {
         &self,
         label: &str,
         expected_skips: &[&str],
-        mut send: impl AsyncFnMut(&Policy, &Case) -> Sent,
+        mut send: impl AsyncFnMut(&PolicySet, &Case) -> Sent,
     ) {
         let mut tally = Tally::new(self, label);
         for (policy, case) in self.by_policy() {
@@ -330,15 +361,18 @@ impl Suite {
         tally.finish(expected_skips);
     }
 
-    /// Every case with its built policy, grouped by policy (policies in name order).
-    fn by_policy(&self) -> impl Iterator<Item = (Policy, &Case)> {
-        self.built_policies()
-            .into_iter()
-            .flat_map(move |(name, policy)| {
+    /// Every case with its built policy set, grouped by policy (policies, then services,
+    /// in name order).
+    fn by_policy(&self) -> impl Iterator<Item = (PolicySet, &Case)> {
+        self.policies
+            .keys()
+            .chain(self.services.keys())
+            .flat_map(move |name| {
+                let set = self.policy_set(name);
                 self.cases
                     .iter()
-                    .filter(move |c| c.policy == name)
-                    .map(move |c| (policy.clone(), c))
+                    .filter(move |c| c.policy == *name)
+                    .map(move |c| (set.clone(), c))
             })
     }
 }

@@ -3,8 +3,14 @@
 //! ```text
 //! cargo run --release -p cors-examples --bin serve -- \
 //!     [--framework all|axum|actix|rocket|warp] [--policy FILE] [--listen HOST:PORT] \
-//!     [--metrics HOST:PORT] [--no-cors]
+//!     [--metrics HOST:PORT] [--watch] [--no-cors]
 //! ```
+//!
+//! The policy file may be a whole-service file (named policies, `[[routes]]`); `CORS_*`
+//! environment variables override its default policy's keys (`CORS_ALLOW_ORIGINS`, …).
+//! `--watch` reloads the file when it changes (also when a Kubernetes ConfigMap volume
+//! swaps its symlink): a valid new file is in force for the next request, an invalid one
+//! is logged with every problem and the old policy stays.
 //!
 //! With `--framework all` (the default) axum listens on PORT, actix-web on PORT+1, rocket
 //! on PORT+2 and warp on PORT+3. Set `RUST_LOG=cors=debug` to see every rejected CORS request.
@@ -17,18 +23,22 @@
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
 
-use cors_core::Policy;
-use cors_examples::{actix_app, axum_app, metrics_app, rocket_app, warp_app};
+use cors_core::{PolicyHandle, PolicySet};
+use cors_examples::{actix_app, axum_app, metrics_app, rocket_app, warp_app, watch};
 
 const USAGE: &str = "usage: serve [--framework all|axum|actix|rocket|warp] [--policy FILE] \
-[--listen HOST:PORT] [--metrics HOST:PORT] [--no-cors]
+[--listen HOST:PORT] [--metrics HOST:PORT] [--watch] [--no-cors]
   --framework  one framework on PORT, or all four on PORT..PORT+3 (axum, actix, rocket, warp)
+  --policy     a policy file (TOML, or JSON/YAML by extension), routes and named policies
+               allowed; CORS_* variables override its default policy (CORS_ALLOW_ORIGINS=a,b)
+  --watch      reload the policy file when it changes; an invalid one keeps the old policy
   --metrics    Prometheus text of cors_requests_total{kind,outcome,reason,framework} at
                GET /metrics on this separate listener
   --no-cors    the same routes without the CORS middleware (--policy is not read); a baseline
   RUST_LOG=cors=debug prints one line per rejected CORS request";
 
-type RunFn = fn(Option<Policy>, SocketAddr) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
+type RunFn =
+    fn(Option<PolicyHandle>, SocketAddr) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 const FRAMEWORKS: [(&str, RunFn); 4] = [
     ("axum", axum_app::run_with),
@@ -42,6 +52,7 @@ struct Args {
     policy: String,
     listen: String,
     metrics: Option<String>,
+    watch: bool,
     no_cors: bool,
 }
 
@@ -51,6 +62,7 @@ fn parse_args() -> Result<Args, String> {
         policy: concat!(env!("CARGO_MANIFEST_DIR"), "/policy.toml").into(),
         listen: "127.0.0.1:3000".into(),
         metrics: None,
+        watch: false,
         no_cors: false,
     };
     let mut it = std::env::args().skip(1);
@@ -66,6 +78,10 @@ fn parse_args() -> Result<Args, String> {
             "--metrics" => args.metrics.insert(String::new()),
             "--no-cors" if inline.is_none() => {
                 args.no_cors = true;
+                continue;
+            }
+            "--watch" if inline.is_none() => {
+                args.watch = true;
                 continue;
             }
             "-h" | "--help" => return Err(String::new()),
@@ -103,17 +119,22 @@ fn main() -> ExitCode {
         eprintln!("CORS is off (--no-cors): the routes answer without CORS headers");
         None
     } else {
-        match Policy::from_file(&args.policy) {
-            Ok(p) => {
-                if p.config().debug {
-                    eprintln!(
-                        "warning: {}: debug = true: refused preflights from allowed origins are \
-                         answered with the allowed methods and headers, so that browsers name \
-                         the failing check; turn it off in production",
-                        args.policy
-                    );
+        match PolicySet::from_file_and_env(&args.policy) {
+            Ok(set) => {
+                for (name, p) in set.policies() {
+                    if p.config().debug {
+                        eprintln!(
+                            "warning: {}: {name}: debug = true: refused preflights from allowed \
+                             origins are answered with the allowed methods and headers, so that \
+                             browsers name the failing check; turn it off in production",
+                            args.policy
+                        );
+                    }
                 }
-                Some(p)
+                for w in set.warnings() {
+                    eprintln!("warning: {}: {w}", args.policy);
+                }
+                Some(set)
             }
             Err(e) => {
                 // Problems found in the file already name it.
@@ -159,7 +180,12 @@ fn main() -> ExitCode {
         Some(SocketAddr::new(base.ip(), port))
     };
 
+    if args.watch && policy.is_none() {
+        eprintln!("error: --watch needs a policy (not --no-cors)");
+        return ExitCode::from(2);
+    }
     let (tx, rx) = std::sync::mpsc::channel();
+    let mut handles: Vec<(&'static str, PolicyHandle)> = Vec::new();
     if let Some(addr) = metrics {
         let handle = match metrics_app::install() {
             Ok(h) => h,
@@ -179,17 +205,46 @@ fn main() -> ExitCode {
             eprintln!("error: port {} + {i} is out of range", base.port());
             return ExitCode::from(2);
         };
-        // One policy, shared; each framework's decisions counted under its own label.
-        let policy = policy
-            .clone()
-            .map(|p| p.with_metrics_label("framework", name));
-        if let Some(p) = &policy {
-            p.register_metrics();
-        }
+        // One policy file, shared; each framework's decisions counted under its own label.
+        let policy = policy.clone().map(|set| {
+            let set = set.with_metrics_label("framework", name);
+            set.register_metrics();
+            let handle = PolicyHandle::new(set);
+            handles.push((name, handle.clone()));
+            handle
+        });
         let tx = tx.clone();
         std::thread::spawn(move || {
             let result = run(policy, addr).map_err(|e| e.to_string());
             let _ = tx.send((name, addr, result));
+        });
+    }
+    if args.watch {
+        if let Some((_, first)) = handles.first() {
+            first.register_metrics();
+        }
+        let path = std::path::PathBuf::from(&args.policy);
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let result = watch::watch(&path, |set| {
+                // Counted and logged once, for the first framework; the others follow.
+                let mut it = handles.iter();
+                let Some((name, first)) = it.next() else {
+                    return;
+                };
+                if let Ok(set) = &set {
+                    for (name, h) in it {
+                        h.replace(set.clone().with_metrics_label("framework", name));
+                    }
+                }
+                let set = set.map(|s| s.with_metrics_label("framework", name));
+                match first.reload(set) {
+                    Ok(()) => eprintln!("reloaded {}", path.display()),
+                    Err(e) => eprintln!("error: not reloaded, the old policy stays: {e}"),
+                }
+            })
+            .map_err(|e| e.to_string());
+            let _ = tx.send(("watch", SocketAddr::from(([0, 0, 0, 0], 0)), result));
         });
     }
     drop(tx);

@@ -11,7 +11,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use cors_core::Policy;
+use cors_core::PolicyHandle;
 
 use super::App;
 
@@ -30,7 +30,7 @@ where
 /// Every case of the shared suite through `app(policy)`, checked by
 /// [`Suite::run_every_case_async`](crate::cases::Suite::run_every_case_async): none may
 /// be skipped, and answers have no body and no Content-Type.
-pub async fn every_shared_case_passes<S, B>(app: impl Fn(Policy) -> S)
+pub async fn every_shared_case_passes<S, B>(app: impl Fn(PolicyHandle) -> S)
 where
     S: App<B>,
     B: Default,
@@ -39,7 +39,9 @@ where
         .run_every_case_async(
             "in process",
             &[],
-            async |policy, case| match super::try_send(app(policy.clone()), &case.request()).await {
+            async |policy, case| match super::try_send(app(policy.clone().into()), &case.request())
+                .await
+            {
                 Ok(res) => Sent::Answer(res),
                 Err(e) => Sent::Failed(e),
             },
@@ -49,37 +51,37 @@ where
 
 /// The handler's `Vary` (routes `/vary`, `/vary-origin`, `/vary-star`) is kept and ours
 /// appended without repeats.
-pub async fn the_handlers_vary_is_kept_and_ours_appended<S, B>(app: impl Fn(Policy) -> S)
+pub async fn the_handlers_vary_is_kept_and_ours_appended<S, B>(app: impl Fn(PolicyHandle) -> S)
 where
     S: App<B>,
     B: Default,
 {
     let origin = [h("origin", "https://app.example.com")];
-    let r = call(app(basic()), "GET", "/vary", &origin).await;
+    let r = call(app(basic().into()), "GET", "/vary", &origin).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.values("vary"), [&b"accept-encoding"[..], b"origin"]);
 
     // Items the handler already names (in any case) are not repeated.
-    let r = call(app(basic()), "GET", "/vary-origin", &origin).await;
+    let r = call(app(basic().into()), "GET", "/vary-origin", &origin).await;
     assert_eq!(r.values("vary"), [&b"Accept, Origin"[..]]);
 
     // `Vary: *` is left alone.
-    let r = call(app(basic()), "GET", "/vary-star", &origin).await;
+    let r = call(app(basic().into()), "GET", "/vary-star", &origin).await;
     assert_eq!(r.values("vary"), [&b"*"[..]]);
 
     // Requests without Origin get the same Vary.
-    let r = call(app(basic()), "GET", "/vary", &[]).await;
+    let r = call(app(basic().into()), "GET", "/vary", &[]).await;
     assert_eq!(r.values("vary"), [&b"accept-encoding"[..], b"origin"]);
 }
 
 /// The handler's own CORS headers (route `/own-acao`) never survive beside ours.
-pub async fn the_handlers_own_cors_headers_are_replaced<S, B>(app: impl Fn(Policy) -> S)
+pub async fn the_handlers_own_cors_headers_are_replaced<S, B>(app: impl Fn(PolicyHandle) -> S)
 where
     S: App<B>,
     B: Default,
 {
     let r = call(
-        app(basic()),
+        app(basic().into()),
         "GET",
         "/own-acao",
         &[h("origin", "https://app.example.com")],
@@ -98,7 +100,7 @@ where
 
     // A refused origin never sees the handler's own ACAO either.
     let r = call(
-        app(basic()),
+        app(basic().into()),
         "GET",
         "/own-acao",
         &[h("origin", "https://evil.example.com")],
@@ -149,8 +151,9 @@ where
 
 /// Answers to preflights (allowed and refused) to `/echo`, which has no OPTIONS route:
 /// no Content-Type, no body, the full preflight `Vary`.
-pub async fn preflight_answers_have_no_content_type_and_no_body<S, B>(app: impl Fn(Policy) -> S)
-where
+pub async fn preflight_answers_have_no_content_type_and_no_body<S, B>(
+    app: impl Fn(PolicyHandle) -> S,
+) where
     S: App<B>,
     B: Default,
 {
@@ -159,7 +162,7 @@ where
         ("https://evil.example.com", 403),
     ] {
         let r = call(
-            app(basic()),
+            app(basic().into()),
             "OPTIONS",
             "/echo",
             &[
@@ -179,8 +182,8 @@ where
     }
 }
 
-/// Malformed and hostile header values through `app(basic())`: an answer, never a panic.
-pub async fn hostile_requests_never_panic<S, B>(app: impl Fn(Policy) -> S)
+/// Malformed and hostile header values through `app(basic().into())`: an answer, never a panic.
+pub async fn hostile_requests_never_panic<S, B>(app: impl Fn(PolicyHandle) -> S)
 where
     S: App<B>,
     B: Default,
@@ -209,7 +212,7 @@ where
     ];
     for headers in &weird {
         for method in ["GET", "OPTIONS", "PROPFIND"] {
-            let r = call(app(basic()), method, "/echo", headers).await;
+            let r = call(app(basic().into()), method, "/echo", headers).await;
             assert!(r.status < 600);
         }
     }
