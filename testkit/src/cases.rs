@@ -9,7 +9,8 @@
 //!
 //! let suite = cases::load();
 //! let policies = suite.built_policies();
-//! assert!(suite.cases.iter().all(|c| policies.contains_key(&c.policy)));
+//! // Every case names a policy, or a whole-service file (routes).
+//! assert!(suite.cases.iter().all(|c| policies.contains_key(&c.policy) || suite.services.contains_key(&c.policy)));
 //! ```
 
 use std::collections::BTreeMap;

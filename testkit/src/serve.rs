@@ -21,10 +21,21 @@ pub struct Server {
     pub addr: SocketAddr,
     /// The framework it runs.
     pub framework: &'static str,
+    stderr: PathBuf,
     _dir: Option<TempDir>,
 }
 
 impl Server {
+    /// What it wrote on stderr so far.
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// The `serve` process's id (for reading `/proc/<pid>/status`).
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -80,17 +91,33 @@ pub fn start(serve: &str, framework: &'static str, policy_toml: &str) -> Server 
     let dir = TempDir::new(framework);
     let policy = dir.path().join("policy.toml");
     std::fs::write(&policy, policy_toml).expect("write policy");
+    let mut server = start_with(serve, framework, &policy, &[], &[]);
+    server._dir = Some(dir);
+    server
+}
+
+/// [`start`] with a policy file the caller keeps (and may change: `--watch`), more
+/// arguments and environment variables. Its stderr goes to the file `<policy>.<port>.stderr`
+/// ([`Server::stderr`]).
+pub fn start_with(
+    serve: &str,
+    framework: &'static str,
+    policy: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Server {
     let mut last_err = String::new();
     // A port picked free can be taken before serve binds it; try a few.
     for _ in 0..5 {
         let port = free_port();
-        match spawn(serve, framework, &policy, port) {
-            Ok((child, addr)) => {
+        match spawn(serve, framework, policy, port, args, env) {
+            Ok((child, addr, stderr)) => {
                 return Server {
                     child,
                     addr,
                     framework,
-                    _dir: Some(dir),
+                    stderr,
+                    _dir: None,
                 };
             }
             Err(e) => last_err = e,
@@ -104,7 +131,9 @@ fn spawn(
     framework: &str,
     policy: &Path,
     port: u16,
-) -> Result<(Child, SocketAddr), String> {
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<(Child, SocketAddr, PathBuf), String> {
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
     // stderr goes to a file, never a pipe nobody drains (RUST_LOG=debug would fill it).
     let stderr_path = policy.with_extension(format!("{port}.stderr"));
@@ -118,6 +147,8 @@ fn spawn(
             "--policy",
         ])
         .arg(policy)
+        .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(stderr)
@@ -134,7 +165,9 @@ fn spawn(
         }
     });
     match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(line) if line == format!("{framework} listening on http://{addr}") => Ok((child, addr)),
+        Ok(line) if line == format!("{framework} listening on http://{addr}") => {
+            Ok((child, addr, stderr_path))
+        }
         Ok(line) => {
             let _ = child.kill();
             let _ = child.wait();
