@@ -428,7 +428,9 @@ impl Problem {
             }
             (_, Some(file)) if self.key == Key::Document => write!(f, "{}: ", file.display())?,
             // An environment variable is not in the file.
-            (_, Some(_)) if matches!(self.scope, Scope::Env(_)) => write!(f, "{}: ", self.full_key())?,
+            (_, Some(_)) if matches!(self.scope, Scope::Env(_)) => {
+                write!(f, "{}: ", self.full_key())?
+            }
             (_, Some(file)) => write!(f, "{}: {}: ", file.display(), self.full_key())?,
             (_, None) => write!(f, "{}: ", self.full_key())?,
         }

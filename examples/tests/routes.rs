@@ -194,7 +194,12 @@ fn watch_reloads_under_load_with_no_failed_or_mixed_response() {
             "{framework}: {} of {} responses failed or mixed generations:\n{}",
             failures.len(),
             sent.load(Ordering::Relaxed),
-            failures.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+            failures
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
         );
         let (a, b) = *seen.lock().unwrap();
         assert!(a > 0 && b > 0, "{framework}: A {a}, B {b}");
@@ -208,7 +213,8 @@ fn an_invalid_file_while_watching_keeps_the_old_policy_and_the_process() {
     let dir = TempDir::new("watch-invalid");
     let path = dir.path().join("policy.toml");
     std::fs::write(&path, "allow_origins = [\"https://a.example\"]\n").expect("write");
-    let mut server = serve::start_with(SERVE, "axum", &path, &["--watch"], &[]);
+    let mut server =
+        serve::start_with(SERVE, "axum", &path, &["--watch"], &[("RUST_LOG", "debug")]);
     std::fs::write(
         &path,
         "allow_origins = [\"null\"]\n[[routes]]\npaths = [\"x\"]\npolicy = \"nope\"\n",
@@ -216,7 +222,13 @@ fn an_invalid_file_while_watching_keeps_the_old_policy_and_the_process() {
     .expect("write");
     let deadline = Instant::now() + Duration::from_secs(10);
     while !server.stderr().contains("not reloaded") {
-        assert!(Instant::now() < deadline, "stderr:\n{}", server.stderr());
+        assert!(
+            Instant::now() < deadline,
+            "stderr:\n{}\nfiles: {:?}",
+            server.stderr(),
+            std::fs::read_dir(dir.path())
+                .map(|d| d.flatten().map(|e| e.path()).collect::<Vec<_>>())
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let stderr = server.stderr();
@@ -282,7 +294,10 @@ fn cors_variables_override_the_file_and_bad_ones_are_named() {
         "actix",
         &path,
         &[],
-        &[("CORS_ALLOW_ORIGINS", "https://env.example, https://env2.example")],
+        &[(
+            "CORS_ALLOW_ORIGINS",
+            "https://env.example, https://env2.example",
+        )],
     );
     assert_eq!(
         acao(&get(&server, "/echo", "https://env2.example")).as_deref(),

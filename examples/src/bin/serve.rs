@@ -115,10 +115,13 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
+    let mut loaded = None;
     let policy = if args.no_cors {
         eprintln!("CORS is off (--no-cors): the routes answer without CORS headers");
         None
     } else {
+        // Read before loading: `--watch` compares with these bytes.
+        loaded = std::fs::read(&args.policy).ok();
         match PolicySet::from_file_and_env(&args.policy) {
             Ok(set) => {
                 for (name, p) in set.policies() {
@@ -226,7 +229,7 @@ fn main() -> ExitCode {
         let path = std::path::PathBuf::from(&args.policy);
         let tx = tx.clone();
         std::thread::spawn(move || {
-            let result = watch::watch(&path, |set| {
+            let result = watch::watch(&path, loaded, |set| {
                 // Counted and logged once, for the first framework; the others follow.
                 let mut it = handles.iter();
                 let Some((name, first)) = it.next() else {
@@ -237,11 +240,8 @@ fn main() -> ExitCode {
                         h.replace(set.clone().with_metrics_label("framework", name));
                     }
                 }
-                let set = set.map(|s| s.with_metrics_label("framework", name));
-                match first.reload(set) {
-                    Ok(()) => eprintln!("reloaded {}", path.display()),
-                    Err(e) => eprintln!("error: not reloaded, the old policy stays: {e}"),
-                }
+                // Logged by the handle: every problem, or the reload.
+                let _ = first.reload(set.map(|s| s.with_metrics_label("framework", name)));
             })
             .map_err(|e| e.to_string());
             let _ = tx.send(("watch", SocketAddr::from(([0, 0, 0, 0], 0)), result));
