@@ -26,8 +26,9 @@ const ODD_HEADER: &str = "x-cors-audit";
 pub(crate) struct Args {
     /// The URL to audit (`http://` or `https://`).
     url: String,
-    /// An origin the server is meant to allow (`https://app.example.com`); repeatable.
-    /// Without any, the URL's own origin.
+    /// An origin the server is meant to allow (`https://app.example.com`), or every
+    /// subdomain of a host (`https://*.example.com`); repeatable. Without any, the URL's
+    /// own origin.
     #[arg(long = "trusted", value_name = "ORIGIN")]
     trusted: Vec<String>,
     #[command(flatten)]
@@ -231,7 +232,7 @@ impl Exchange {
 /// What `cors audit` found.
 pub(crate) struct Report {
     url: Url,
-    trusted: Vec<String>,
+    trusted: Vec<Trusted>,
     /// Each crafted origin sent, and whether it was allowed (with credentials).
     sent: Vec<(Class, String, Option<bool>)>,
     findings: Vec<Finding>,
@@ -251,15 +252,82 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
     }
 }
 
+/// A trusted origin, or every subdomain of a host (`https://*.example.com`).
+#[derive(Debug)]
+struct Trusted {
+    /// As given.
+    text: String,
+    /// An origin it trusts: itself, or the `www.` subdomain of a wildcard's host.
+    example: String,
+    /// For a wildcard: the origin it is `*.` of (`https://example.com`).
+    base: Option<Url>,
+}
+
+impl Trusted {
+    /// `null`, an origin, or `scheme://*.host[:port]`.
+    fn parse(t: &str) -> Result<Self, String> {
+        let wildcard = t.split_once("://*.");
+        let origin = match wildcard {
+            Some((scheme, rest)) => format!("{scheme}://{rest}"),
+            None => t.to_owned(),
+        };
+        if origin != "null"
+            && let Err(syntax) = cors_core::__private::check_origin(origin.as_bytes())
+        {
+            return Err(format!(
+                "--trusted {t:?} {}; an origin is scheme://host[:port], or \
+                 scheme://*.host[:port] for every subdomain",
+                syntax.explain()
+            ));
+        }
+        let Some((scheme, rest)) = wildcard else {
+            return Ok(Self {
+                text: t.to_owned(),
+                example: t.to_owned(),
+                base: None,
+            });
+        };
+        let base = Url::parse(&origin).map_err(|e| format!("--trusted {t:?}: {e}"))?;
+        if !matches!(base.host(), Some(Host::Domain(_))) {
+            return Err(format!("--trusted {t:?}: a wildcard needs a domain name"));
+        }
+        Ok(Self {
+            text: t.to_owned(),
+            example: format!("{scheme}://www.{rest}"),
+            base: Some(base),
+        })
+    }
+
+    /// Whether it trusts `origin`.
+    fn trusts(&self, origin: &str) -> bool {
+        if self.text.eq_ignore_ascii_case(origin) {
+            return true;
+        }
+        let (Some(base), Ok(o)) = (&self.base, Url::parse(origin)) else {
+            return false;
+        };
+        let (Some(host), Some(base_host)) = (o.host_str(), base.host_str()) else {
+            return false;
+        };
+        o.scheme() == base.scheme()
+            && o.port_or_known_default() == base.port_or_known_default()
+            && host
+                .strip_suffix(base_host)
+                .is_some_and(|sub| sub.len() > 1 && sub.ends_with('.'))
+    }
+}
+
 /// The crafted origins for the trusted ones, each with the class it tests, without
-/// duplicates and without the trusted origins themselves.
-fn crafted(trusted: &[String]) -> Vec<(Class, String)> {
+/// duplicates and without the origins trusted.
+fn crafted(trusted: &[Trusted]) -> Vec<(Class, String)> {
     let mut out = vec![
         (Class::OriginReflected, ARBITRARY.to_owned()),
         (Class::NullOriginAllowed, "null".to_owned()),
     ];
     for t in trusted {
-        let Ok(u) = Url::parse(t) else { continue };
+        let Ok(u) = Url::parse(&t.example) else {
+            continue;
+        };
         let (scheme, port) = (
             u.scheme(),
             u.port().map(|p| format!(":{p}")).unwrap_or_default(),
@@ -270,7 +338,9 @@ fn crafted(trusted: &[String]) -> Vec<(Class, String)> {
                     Class::PrefixMatch,
                     format!("{scheme}://{host}.evil.net{port}"),
                 ));
-                out.push((Class::SuffixMatch, format!("{scheme}://evil{host}{port}")));
+                // A wildcard's suffix test is on its base host (`endsWith("example.com")`).
+                let tail = t.base.as_ref().and_then(Url::host_str).unwrap_or(host);
+                out.push((Class::SuffixMatch, format!("{scheme}://evil{tail}{port}")));
                 // Each dot but the last: `app.example.com` → `appxexample.com`, a name an
                 // attacker can register.
                 let dots: Vec<usize> = host.match_indices('.').map(|(i, _)| i).collect();
@@ -296,7 +366,7 @@ fn crafted(trusted: &[String]) -> Vec<(Class, String)> {
     }
     let mut seen = Vec::new();
     out.retain(|(_, o)| {
-        let keep = !trusted.iter().any(|t| t.eq_ignore_ascii_case(o)) && !seen.contains(o);
+        let keep = !trusted.iter().any(|t| t.trusts(o)) && !seen.contains(o);
         seen.push(o.clone());
         keep
     });
@@ -307,21 +377,18 @@ fn crafted(trusted: &[String]) -> Vec<(Class, String)> {
 /// usage or network error otherwise.
 pub(crate) fn audit(args: &Args) -> Result<Report, String> {
     let url = parse_url(&args.url)?;
-    for t in &args.trusted {
-        if t != "null"
-            && let Err(syntax) = cors_core::__private::check_origin(t.as_bytes())
-        {
-            return Err(format!(
-                "--trusted {t:?} {}; an origin is scheme://host[:port]",
-                syntax.explain()
-            ));
-        }
-    }
+    let given = args
+        .trusted
+        .iter()
+        .map(|t| Trusted::parse(t))
+        .collect::<Result<Vec<_>, _>>()?;
     let client = Client::new(&args.timeout)?;
-    let trusted: Vec<String> = if args.trusted.is_empty() {
-        vec![url.origin().ascii_serialization()]
+    let trusted: Vec<Trusted> = if given.is_empty() {
+        Trusted::parse(&url.origin().ascii_serialization())
+            .into_iter()
+            .collect()
     } else {
-        args.trusted.clone()
+        given
     };
 
     let get = |origin: &str| -> Result<Exchange, String> {
@@ -380,8 +447,8 @@ pub(crate) fn audit(args: &Args) -> Result<Report, String> {
     // an answer that allows its own Origin without it, while another Origin got another
     // `Access-Control-Allow-Origin`.
     let mut answers = Vec::new();
-    for t in trusted.iter().filter(|t| *t != "null") {
-        answers.push(get(t)?);
+    for t in trusted.iter().filter(|t| t.example != "null") {
+        answers.push(get(&t.example)?);
     }
     answers.extend(crafted_answers);
     if let Some(r) = answers
@@ -402,8 +469,8 @@ pub(crate) fn audit(args: &Args) -> Result<Report, String> {
     // Preflights from the first trusted origin, in credentials mode.
     let origin = trusted
         .iter()
-        .find(|t| *t != "null")
-        .cloned()
+        .map(|t| t.example.clone())
+        .find(|t| t != "null")
         .unwrap_or_else(|| "null".into());
     let preflights = [
         (Class::MethodReflected, ODD_METHOD, None),
@@ -485,7 +552,11 @@ impl Report {
             "{} {} trusting {}",
             paint.bold("audit:"),
             self.url,
-            self.trusted.join(", ")
+            self.trusted
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         for (class, origin, allowed) in &self.sent {
             let verdict = match allowed {

@@ -489,6 +489,46 @@ fn a_server_with_every_class() {
 }
 
 #[test]
+fn a_trusted_wildcard_covers_its_subdomains_and_catches_a_suffix_test() {
+    let right = Spec {
+        allow: |o| {
+            o.strip_prefix("https://")
+                .and_then(|h| h.strip_suffix(".example.org"))
+                .is_some_and(|sub| !sub.is_empty())
+                .then_some(true)
+        },
+        ..EXACT
+    };
+    let (code, json, s) = audit(right, &["https://*.example.org"]);
+    assert_eq!(code, 0, "{json:#}");
+    let origins: BTreeSet<String> = s
+        .seen()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| r.header("origin").unwrap().to_owned())
+        .collect();
+    assert!(origins.contains("https://evilexample.org"), "{origins:?}");
+    assert!(origins.contains("https://wwwxexample.org"), "{origins:?}");
+    assert!(origins.contains("https://www.example.org"), "{origins:?}");
+
+    let ends_with = Spec {
+        allow: |o| (o.starts_with("https://") && o.ends_with("example.org")).then_some(true),
+        ..EXACT
+    };
+    let (code, json, _s) = audit(ends_with, &["https://*.example.org"]);
+    assert_eq!(code, 1, "{json:#}");
+    // `wwwxexample.org` ends with `example.org` too.
+    assert_eq!(
+        classes(&json),
+        set(&[("suffix-match", "high"), ("unescaped-dot", "high")])
+    );
+    assert_eq!(
+        finding(&json, "suffix-match")["origin"],
+        "https://evilexample.org"
+    );
+}
+
+#[test]
 fn without_trusted_origins_the_urls_own_origin_is_trusted() {
     // Trusts only its own origin (http://127.0.0.1:PORT) and `null`.
     let s = Server::start(|seen| {
@@ -571,6 +611,12 @@ fn usage_and_network_errors_are_exit_2() {
             "app.example.com",
         ],
         vec!["audit", "http://127.0.0.1:9/", "--timeout", "0"],
+        vec![
+            "audit",
+            "http://127.0.0.1:9/",
+            "--trusted",
+            "https://*.127.0.0.1",
+        ],
     ] {
         let mut json_args = args.clone();
         json_args.extend(["--format", "json"]);
