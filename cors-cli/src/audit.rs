@@ -233,8 +233,9 @@ impl Exchange {
 pub(crate) struct Report {
     url: Url,
     trusted: Vec<Trusted>,
-    /// Each crafted origin sent, and whether it was allowed (with credentials).
-    sent: Vec<(Class, String, Option<bool>)>,
+    /// Each request sent (`Origin: …` or the preflight's question), what it tests (a
+    /// class id, or `trusted`), and whether it was allowed (with credentials).
+    sent: Vec<(String, &'static str, Option<bool>)>,
     findings: Vec<Finding>,
 }
 
@@ -422,7 +423,7 @@ pub(crate) fn audit(args: &Args) -> Result<Report, String> {
                 origin: origin.clone(),
                 evidence: ex.lines(),
             });
-            sent.push((class, origin, Some(credentials)));
+            sent.push((format!("Origin: {origin}"), class.id(), Some(credentials)));
         } else {
             let acac = values(&ex.answer.headers, "access-control-allow-credentials")
                 .any(|v| v.trim().eq_ignore_ascii_case("true"));
@@ -438,7 +439,7 @@ pub(crate) fn audit(args: &Args) -> Result<Report, String> {
                     evidence: ex.lines(),
                 });
             }
-            sent.push((class, origin, None));
+            sent.push((format!("Origin: {origin}"), class.id(), None));
         }
         crafted_answers.push(ex);
     }
@@ -448,7 +449,12 @@ pub(crate) fn audit(args: &Args) -> Result<Report, String> {
     // `Access-Control-Allow-Origin`.
     let mut answers = Vec::new();
     for t in trusted.iter().filter(|t| t.example != "null") {
-        answers.push(get(&t.example)?);
+        let ex = get(&t.example)?;
+        let allowed = ex
+            .allows(&t.example)
+            .then(|| ex.allows_credentials(&t.example));
+        sent.push((format!("Origin: {}", t.example), "trusted", allowed));
+        answers.push(ex);
     }
     answers.extend(crafted_answers);
     if let Some(r) = answers
@@ -492,10 +498,15 @@ pub(crate) fn audit(args: &Args) -> Result<Report, String> {
         let answer = client
             .send(b"OPTIONS", &url, &bytes(&request))
             .map_err(|e| format!("the preflight from {origin} failed: {e}"))?;
-        if fetch
+        let allowed = fetch
             .preflight_check(answer.status, &answer.headers)
-            .is_ok()
-        {
+            .is_ok();
+        let question = match header {
+            Some(h) => format!("OPTIONS from {origin}, Access-Control-Request-Headers: {h}"),
+            None => format!("OPTIONS from {origin}, Access-Control-Request-Method: {method}"),
+        };
+        sent.push((question, class.id(), allowed.then_some(true)));
+        if allowed {
             let ex = Exchange {
                 method: "OPTIONS".into(),
                 url: url.to_string(),
@@ -558,17 +569,19 @@ impl Report {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        for (class, origin, allowed) in &self.sent {
-            let verdict = match allowed {
-                None => paint.green("not allowed"),
-                Some(false) => paint.red("allowed"),
-                Some(true) => paint.red("allowed with credentials"),
+        for (what, test, allowed) in &self.sent {
+            let text = match allowed {
+                None => "not allowed",
+                Some(false) => "allowed",
+                Some(true) => "allowed with credentials",
             };
-            println!(
-                "{} Origin: {origin} ({}): {verdict}",
-                paint.bold("sent:"),
-                class.id()
-            );
+            // Green when as it should be: a trusted origin allowed, a crafted one not.
+            let verdict = match (*test == "trusted", allowed.is_some()) {
+                (true, true) | (false, false) => paint.green(text),
+                (true, false) => paint.yellow(text),
+                (false, true) => paint.red(text),
+            };
+            println!("{} {what} ({test}): {verdict}", paint.bold("sent:"));
         }
         for f in &self.findings {
             let severity = match f.severity {

@@ -581,6 +581,16 @@ fn text_output_lists_each_origin_sent_and_each_finding() {
         "{text}"
     );
     assert!(
+        text.contains(
+            "sent: Origin: https://app.example.com (trusted): allowed with credentials\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("sent: OPTIONS from {TRUSTED}, Access-Control-Request-Method: CORSAUDIT (method-reflected): not allowed\n")),
+        "{text}"
+    );
+    assert!(
         text.contains("finding: high null-origin-allowed (Origin: null): "),
         "{text}"
     );
