@@ -86,7 +86,7 @@ pub(crate) fn parse_url(url: &str) -> Result<Url, String> {
     match Url::parse(url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u),
         Ok(u) => Err(format!(
-            "{:?}: only http:// and https:// URLs can be probed",
+            "{:?}: only http:// and https:// URLs are supported",
             u.as_str()
         )),
         Err(e) => Err(format!("{url:?} is not a URL: {e}")),
