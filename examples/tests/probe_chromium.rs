@@ -5,7 +5,7 @@
 //! policy on every framework, and against canned servers that misbehave in the ways the
 //! Fetch standard's checks catch (ACAO missing on a 500; two ACAO lines; `*` with
 //! credentials; a header missing from ACAH; a 3xx preflight; ACAC `True`), each beside a
-//! well-behaved control.
+//! well-behaved control, and a redirect to another origin (followed with `Origin: null`).
 //!
 //! Chromium and the `CORS_REQUIRE_BROWSER` rule are `cors_testkit::browser`'s.
 
@@ -267,16 +267,23 @@ fn chromium_agrees_with_probe_on_serve_warp() {
     check_serve(FRAMEWORKS[3]);
 }
 
-/// The canned answers, by the `case=` of the request's query; the request's `Origin`
+/// The canned answers, by the `case=` of the request's query (or its path); the request's `Origin`
 /// is the one allowed unless the case says otherwise.
 fn misbehaving(seen: &Seen) -> (u16, Vec<(String, String)>) {
     let origin = seen.header("origin").unwrap_or("").to_owned();
+    // `?case=NAME`, or a path `/NAME` (what a redirect's `to=` can carry unescaped).
+    let path = seen.target.split('?').next().unwrap_or("");
     let case = seen
         .target
         .split(['?', '&'])
         .find_map(|p| p.strip_prefix("case="))
-        .unwrap_or("");
+        .unwrap_or(path.trim_start_matches('/'));
     let preflight = seen.method == "OPTIONS";
+    let to = seen
+        .target
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("to="))
+        .unwrap_or("/");
     let line = |n: &str, v: &str| (n.to_owned(), v.to_owned());
     let acao = line("access-control-allow-origin", &origin);
     let vary = line("vary", "Origin");
@@ -323,6 +330,14 @@ fn misbehaving(seen: &Seen) -> (u16, Vec<(String, String)>) {
             200,
             vec![acao, vary, line("access-control-allow-credentials", "true")],
         ),
+        ("redirect", false) => (307, vec![line("location", to), acao, vary]),
+        ("fixed", _) => (
+            200,
+            vec![line(
+                "access-control-allow-origin",
+                "https://app.example.com",
+            )],
+        ),
         (_, _) => (200, vec![acao, vary]),
     }
 }
@@ -333,7 +348,11 @@ fn chromium_agrees_with_probe_on_misbehaving_servers() {
         return;
     }
     let server = canned::Server::start(misbehaving);
+    let elsewhere = canned::Server::start(misbehaving);
     let base = server.url("");
+    // A redirect to another origin: the next request carries `Origin: null`.
+    let to_reflecting = format!("redirect&to={}", elsewhere.url("/reflect"));
+    let to_fixed = format!("redirect&to={}", elsewhere.url("/fixed"));
     let c = |name: &str,
              case: &str,
              method: &'static str,
@@ -399,6 +418,29 @@ fn chromium_agrees_with_probe_on_misbehaving_servers() {
             false,
         ),
         c("acac_true", "acac-true", "GET", &[], true, true),
+        c(
+            "redirect_elsewhere_allowing_null",
+            &to_reflecting,
+            "GET",
+            &[],
+            false,
+            true,
+        ),
+        c(
+            "redirect_elsewhere_allowing_the_page",
+            &to_fixed,
+            "GET",
+            &[],
+            false,
+            false,
+        ),
     ];
     compare("misbehaving servers", &scenarios);
+    // Chromium and probe both reached the other origin, each with `Origin: null`.
+    let origins: Vec<Option<String>> = elsewhere
+        .seen()
+        .iter()
+        .map(|r| r.header("origin").map(str::to_owned))
+        .collect();
+    assert_eq!(origins, vec![Some("null".to_owned()); 4], "{origins:?}");
 }
