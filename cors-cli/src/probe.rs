@@ -6,14 +6,12 @@
 //! CORS-checked, `Origin: null` after a hop to another origin), and runs the browser's
 //! checks from [`cors_core::browser`] on every response.
 
-use std::time::Duration;
-
-use cors_core::browser::{DEFAULT_PREFLIGHT_CACHE_SECONDS, FetchRequest, max_age};
+use cors_core::browser::{DEFAULT_PREFLIGHT_CACHE_SECONDS, FetchRequest, Preflight, max_age};
 use serde_json::{Value as Json, json};
-use ureq::http;
 use url::Url;
 
 use crate::Format;
+use crate::http::{Client, TimeoutArg, is_cors_line, parse_url, values, varies_on};
 use crate::output::{Paint, print_json, usage};
 use crate::request::{Fetch, FetchArgs, engine_lifetimes, lossy};
 
@@ -27,9 +25,8 @@ pub(crate) struct Args {
     url: String,
     #[command(flatten)]
     fetch: FetchArgs,
-    /// Give up on a request after this many seconds.
-    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
-    timeout: f64,
+    #[command(flatten)]
+    timeout: TimeoutArg,
 }
 
 /// One request sent and the browser's verdict on its answer.
@@ -68,50 +65,6 @@ impl Page {
         }
         req
     }
-}
-
-/// Sends one request exactly as given, follows no redirect; the status and every
-/// response header line.
-fn send(
-    agent: &ureq::Agent,
-    method: &[u8],
-    url: &Url,
-    headers: &[(Vec<u8>, Vec<u8>)],
-) -> Result<(u16, Vec<(String, String)>), String> {
-    let method = http::Method::from_bytes(method).map_err(|e| format!("method: {e}"))?;
-    let mut builder = http::Request::builder()
-        .method(method.clone())
-        .uri(url.as_str());
-    for (n, v) in headers {
-        builder = builder.header(n.as_slice(), v.as_slice());
-    }
-    let request = builder
-        .body(())
-        .map_err(|e| format!("cannot build the request: {e}"))?;
-    let response = agent
-        .run(request)
-        .map_err(|e| format!("{method} {url}: {e}"))?;
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), lossy(v.as_bytes())))
-        .collect();
-    Ok((response.status().as_u16(), headers))
-}
-
-fn values<'a>(headers: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
-    headers
-        .iter()
-        .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
-/// Whether a `Vary` line names `name` (or is `*`).
-fn varies_on(headers: &[(String, String)], name: &str) -> bool {
-    values(headers, "vary")
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .any(|v| v == "*" || v.eq_ignore_ascii_case(name))
 }
 
 /// What browsers accept but shared caches break on, for one answer.
@@ -188,43 +141,43 @@ fn location(status: u16, headers: &[(String, String)], base: &Url) -> Option<Res
     )
 }
 
+/// What `cors probe` found: the request, every hop, the verdict and the warnings.
+pub(crate) struct Report {
+    url: Url,
+    origin: String,
+    method: String,
+    shown_headers: Vec<(String, String)>,
+    credentials: bool,
+    need: Preflight,
+    hops: Vec<Hop>,
+    why: Option<String>,
+    warnings: Vec<String>,
+}
+
 /// Runs the command; returns the exit code.
 pub(crate) fn run(args: &Args, format: Format) -> u8 {
-    let url = match Url::parse(&args.url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") => u,
-        Ok(u) => {
-            return usage(
-                "probe",
-                format,
-                &format!(
-                    "{:?}: only http:// and https:// URLs can be probed",
-                    u.as_str()
-                ),
-            );
+    match probe(args) {
+        Err(message) => usage("probe", format, &message),
+        Ok(report) => {
+            match format {
+                Format::Json => print_json(&report.json()),
+                Format::Text => report.print_text(Paint::stdout()),
+            }
+            report.exit_code()
         }
-        Err(e) => {
-            return usage(
-                "probe",
-                format,
-                &format!("{:?} is not a URL: {e}", args.url),
-            );
-        }
-    };
+    }
+}
+
+/// Sends the requests a browser would and runs its checks on the answers; the usage or
+/// network error otherwise.
+pub(crate) fn probe(args: &Args) -> Result<Report, String> {
+    let url = parse_url(&args.url)?;
     let Fetch {
         req,
         shown_headers,
         mut warnings,
-    } = match args.fetch.fetch() {
-        Ok(f) => f,
-        Err(message) => return usage("probe", format, &message),
-    };
-    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 86_400.0) {
-        return usage(
-            "probe",
-            format,
-            "--timeout must be a number of seconds above 0 and at most 86400",
-        );
-    }
+    } = args.fetch.fetch()?;
+    let client = Client::new(&args.timeout)?;
     if args.fetch.origin == url.origin().ascii_serialization() {
         warnings.insert(
             0,
@@ -241,14 +194,6 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
         credentials: args.fetch.credentials,
     };
     let need = req.preflight();
-
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .max_redirects(0)
-        .http_status_as_error(false)
-        .allow_non_standard_methods(true)
-        .timeout_global(Some(Duration::from_secs_f64(args.timeout)))
-        .build()
-        .into();
 
     let mut hops: Vec<Hop> = Vec::new();
     let mut current = url.clone();
@@ -276,10 +221,10 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
                     acrh.as_bytes().to_vec(),
                 ));
             }
-            let (status, resp) = match send(&agent, b"OPTIONS", &current, &headers) {
-                Ok(r) => r,
-                Err(e) => return usage("probe", format, &format!("the preflight failed: {e}")),
-            };
+            let answer = client
+                .send(b"OPTIONS", &current, &headers)
+                .map_err(|e| format!("the preflight failed: {e}"))?;
+            let (status, resp) = (answer.status, answer.headers);
             let blocked = fetch
                 .preflight_check(status, &resp)
                 .err()
@@ -305,10 +250,10 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
         }
         let mut headers = vec![(b"origin".to_vec(), origin.as_bytes().to_vec())];
         headers.extend(page.headers.iter().cloned());
-        let (status, resp) = match send(&agent, &page.method, &current, &headers) {
-            Ok(r) => r,
-            Err(e) => return usage("probe", format, &format!("the actual request failed: {e}")),
-        };
+        let answer = client
+            .send(&page.method, &current, &headers)
+            .map_err(|e| format!("the actual request failed: {e}"))?;
+        let (status, resp) = (answer.status, answer.headers);
         let blocked = fetch
             .cors_check(&resp)
             .err()
@@ -384,10 +329,9 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
         current = next;
     }
 
-    let mut steps = hops
+    let why = hops
         .iter()
-        .flat_map(|h| [("preflight", &h.preflight), ("actual request", &h.actual)]);
-    let why = steps
+        .flat_map(|h| [("preflight", &h.preflight), ("actual request", &h.actual)])
         .find_map(|(name, s)| {
             s.as_ref().and_then(|s| {
                 s.blocked
@@ -396,85 +340,110 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
             })
         })
         .or(failure);
-    let allowed = why.is_none();
-    let method = lossy(req.method());
-    let first = hops.first();
+    Ok(Report {
+        url,
+        origin: args.fetch.origin.clone(),
+        method: lossy(req.method()),
+        shown_headers,
+        credentials: args.fetch.credentials,
+        need,
+        hops,
+        why,
+        warnings,
+    })
+}
 
-    match format {
-        Format::Json => print_json(&json!({
-            "url": url.as_str(),
-            "origin": args.fetch.origin,
-            "method": method,
-            "headers": shown_headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
-            "credentials": args.fetch.credentials,
+impl Report {
+    /// Whether the browser lets the page read the answer.
+    pub(crate) fn allowed(&self) -> bool {
+        self.why.is_none()
+    }
+
+    /// 0 allowed, 1 blocked.
+    pub(crate) fn exit_code(&self) -> u8 {
+        u8::from(!self.allowed())
+    }
+
+    /// The JSON document `--format json` prints.
+    pub(crate) fn json(&self) -> Json {
+        let first = self.hops.first();
+        json!({
+            "url": self.url.as_str(),
+            "origin": self.origin,
+            "method": self.method,
+            "headers": self.shown_headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
+            "credentials": self.credentials,
             "preflight": first.and_then(|h| h.preflight.as_ref()).map(step_json),
             "actual": first.and_then(|h| h.actual.as_ref()).map(step_json),
-            "redirects": hops.iter().skip(1).map(|h| json!({
+            "redirects": self.hops.iter().skip(1).map(|h| json!({
                 "preflight": h.preflight.as_ref().map(step_json),
                 "actual": h.actual.as_ref().map(step_json),
             })).collect::<Vec<_>>(),
-            "allowed": allowed,
-            "why": why,
+            "allowed": self.allowed(),
+            "why": self.why,
             "fix": Json::Null,
-            "warnings": warnings,
-        })),
-        Format::Text => {
-            let paint = Paint::stdout();
-            let headers = if shown_headers.is_empty() {
-                "no headers".to_owned()
-            } else {
-                shown_headers
-                    .iter()
-                    .map(|(n, v)| format!("{n}: {v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let credentials = if args.fetch.credentials {
-                "include"
-            } else {
-                "omit"
-            };
+            "warnings": self.warnings,
+        })
+    }
+
+    /// One line per step.
+    fn print_text(&self, paint: Paint) {
+        let headers = if self.shown_headers.is_empty() {
+            "no headers".to_owned()
+        } else {
+            self.shown_headers
+                .iter()
+                .map(|(n, v)| format!("{n}: {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let credentials = if self.credentials { "include" } else { "omit" };
+        println!(
+            "{} {} {} from {}, {headers}, credentials {credentials}",
+            paint.bold("request:"),
+            self.method,
+            self.url,
+            self.origin
+        );
+        let reasons: Vec<String> = self
+            .need
+            .triggers()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        if self.need.is_needed() {
             println!(
-                "{} {method} {url} from {}, {headers}, credentials {credentials}",
-                paint.bold("request:"),
-                args.fetch.origin
+                "{} needed: {}",
+                paint.bold("preflight:"),
+                reasons.join("; ")
             );
-            let reasons: Vec<String> = need.triggers().iter().map(ToString::to_string).collect();
-            if need.is_needed() {
-                println!(
-                    "{} needed: {}",
-                    paint.bold("preflight:"),
-                    reasons.join("; ")
-                );
+        } else {
+            println!(
+                "{} not needed: a CORS-safelisted method with CORS-safelisted headers only",
+                paint.bold("preflight:")
+            );
+        }
+        for (i, hop) in self.hops.iter().enumerate() {
+            let (pre, act) = if i == 0 {
+                ("preflight".to_owned(), "actual".to_owned())
             } else {
-                println!(
-                    "{} not needed: a CORS-safelisted method with CORS-safelisted headers only",
-                    paint.bold("preflight:")
-                );
+                (format!("redirect {i} preflight"), format!("redirect {i}"))
+            };
+            if let Some(step) = &hop.preflight {
+                print_step(paint, &pre, step, i > 0);
             }
-            for (i, hop) in hops.iter().enumerate() {
-                let (pre, act) = if i == 0 {
-                    ("preflight".to_owned(), "actual".to_owned())
-                } else {
-                    (format!("redirect {i} preflight"), format!("redirect {i}"))
-                };
-                if let Some(step) = &hop.preflight {
-                    print_step(paint, &pre, step, i > 0);
-                }
-                if let Some(step) = &hop.actual {
-                    print_step(paint, &act, step, i > 0);
-                }
-            }
-            match &why {
-                None => println!("{} {}", paint.bold("result:"), paint.green("allowed")),
-                Some(why) => println!("{} {}: {why}", paint.bold("result:"), paint.red("blocked")),
-            }
-            for w in &warnings {
-                println!("{}: {w}", paint.yellow("warning"));
+            if let Some(step) = &hop.actual {
+                print_step(paint, &act, step, i > 0);
             }
         }
+        match &self.why {
+            None => println!("{} {}", paint.bold("result:"), paint.green("allowed")),
+            Some(why) => println!("{} {}: {why}", paint.bold("result:"), paint.red("blocked")),
+        }
+        for w in &self.warnings {
+            println!("{}: {w}", paint.yellow("warning"));
+        }
     }
-    u8::from(!allowed)
 }
 
 fn step_json(step: &Step) -> Json {
@@ -486,11 +455,6 @@ fn step_json(step: &Step) -> Json {
         "verdict": if step.blocked.is_some() { "blocked" } else { "ok" },
         "why": step.blocked,
     })
-}
-
-/// Whether a response header line is worth a place on the one-line summary.
-fn shown(name: &str) -> bool {
-    name.starts_with("access-control-") || name == "vary" || name == "location"
 }
 
 fn print_step(paint: Paint, name: &str, step: &Step, redirected: bool) {
@@ -505,7 +469,7 @@ fn print_step(paint: Paint, name: &str, step: &Step, redirected: bool) {
     }
     let mut line = format!("{}", step.status);
     let mut any = false;
-    for (n, v) in step.headers.iter().filter(|(n, _)| shown(n)) {
+    for (n, v) in step.headers.iter().filter(|(n, _)| is_cors_line(n)) {
         line.push_str(&format!(", {n}: {v}"));
         any = true;
     }

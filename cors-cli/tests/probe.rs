@@ -1,114 +1,11 @@
 //! `cors probe` against tiny live servers that answer canned HTTP/1.1 responses, each
-//! recording the requests it saw.
+//! recording the requests it saw (`cors_testkit::canned`).
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
 
+use cors_testkit::canned::{Seen, Server, lines as h};
 use serde_json::Value;
-
-/// One request a test server saw: method, target and header lines (names lowercased).
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-}
-
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn count(&self, name: &str) -> usize {
-        self.headers.iter().filter(|(n, _)| n == name).count()
-    }
-}
-
-type Handler = dyn Fn(&Seen) -> (u16, Vec<(String, String)>) + Send + Sync;
-
-/// A server on 127.0.0.1 answering every connection with one response from `handler`.
-struct Server {
-    port: u16,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Server {
-    fn start(
-        handler: impl Fn(&Seen) -> (u16, Vec<(String, String)>) + Send + Sync + 'static,
-    ) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = Arc::clone(&seen);
-        let handler: Box<Handler> = Box::new(handler);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                if let Some(req) = answer(stream, &*handler) {
-                    log.lock().unwrap().push(req);
-                }
-            }
-        });
-        Self { port, seen }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-fn answer(stream: TcpStream, handler: &Handler) -> Option<Seen> {
-    let mut reader = BufReader::new(stream.try_clone().ok()?);
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_owned();
-    let target = parts.next()?.to_owned();
-    let mut headers = Vec::new();
-    loop {
-        let mut l = String::new();
-        if reader.read_line(&mut l).ok()? == 0 {
-            break;
-        }
-        let l = l.trim_end();
-        if l.is_empty() {
-            break;
-        }
-        let (n, v) = l.split_once(':')?;
-        headers.push((n.trim().to_ascii_lowercase(), v.trim().to_owned()));
-    }
-    let seen = Seen {
-        method,
-        target,
-        headers,
-    };
-    let (status, lines) = handler(&seen);
-    let mut out = format!("HTTP/1.1 {status} Canned\r\n");
-    for (n, v) in lines {
-        out.push_str(&format!("{n}: {v}\r\n"));
-    }
-    out.push_str("content-length: 0\r\nconnection: close\r\n\r\n");
-    let mut stream = stream;
-    stream.write_all(out.as_bytes()).ok()?;
-    stream.flush().ok()?;
-    Some(seen)
-}
-
-fn h(lines: &[(&str, &str)]) -> Vec<(String, String)> {
-    lines
-        .iter()
-        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-        .collect()
-}
 
 const PAGE: &str = "https://app.example.com";
 

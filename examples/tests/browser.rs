@@ -2,41 +2,21 @@
 //! loopback origin against `serve` on others, for every framework, and reports what it
 //! could read.
 //!
-//! Chromium is `/usr/bin/chromium` (Debian's package). Without it these tests print a
-//! loud SKIPPED notice, unless `CORS_REQUIRE_BROWSER` is set (as `.ci/run` does), in
-//! which case a missing browser fails them.
+//! Chromium, the page server and the SKIPPED / `CORS_REQUIRE_BROWSER` rule are
+//! `cors_testkit::browser`'s.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
+use cors_testkit::browser::{Browser, available as browser_available};
 use cors_testkit::serve::{Server, TempDir, start};
 use serde_json::Value;
 
 const SERVE: &str = env!("CARGO_BIN_EXE_serve");
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-fn browser_available() -> bool {
-    if Path::new(CHROMIUM).exists() {
-        return true;
-    }
-    if std::env::var_os("CORS_REQUIRE_BROWSER").is_some() {
-        panic!(
-            "CORS_REQUIRE_BROWSER is set but {CHROMIUM} is missing: apt-get install -y chromium"
-        );
-    }
-    eprintln!(
-        "\n\n!!!!!!!! SKIPPED: browser test needs {CHROMIUM} (apt-get install -y chromium); \
-         set CORS_REQUIRE_BROWSER=1 to make its absence a failure !!!!!!!!\n"
-    );
-    false
-}
 
 const MAIN_PAGE: &str = r#"<!doctype html><meta charset="utf-8"><title>CORS browser test</title>
 <body><script>
@@ -102,75 +82,28 @@ async function attempt(url, init) { try { return (await fetch(url, init)).status
 })();
 </script>"#;
 
-/// A tiny page server: GET serves the pages, POST /report?page=X records a JSON body.
+/// The pages served on the page origin; each report's JSON body goes to `reports`.
 fn page_server(reports: mpsc::Sender<(String, Value)>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("page server");
-    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = mpsc::channel::<(String, Vec<u8>)>();
     std::thread::spawn(move || {
-        for stream in listener.incoming().map_while(Result::ok) {
-            let reports = reports.clone();
-            std::thread::spawn(move || serve_page(stream, reports));
+        for (page, body) in rx {
+            if let Ok(v) = serde_json::from_slice(&body) {
+                let _ = reports.send((page, v));
+            }
         }
     });
-    addr
-}
-
-fn serve_page(stream: TcpStream, reports: mpsc::Sender<(String, Value)>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-    let mut reader = BufReader::new(stream);
-    loop {
-        let mut request_line = String::new();
-        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
-            return;
-        }
-        let mut length = 0usize;
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some((n, v)) = line.split_once(':')
-                && n.eq_ignore_ascii_case("content-length")
-            {
-                length = v.trim().parse().unwrap_or(0);
-            }
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let target = request_line.split(' ').nth(1).unwrap_or("/").to_owned();
-        let (status, content_type, payload) = if target.starts_with("/main.html") {
-            ("200 OK", "text/html", MAIN_PAGE.as_bytes())
-        } else if target.starts_with("/debug.html") {
-            ("200 OK", "text/html", DEBUG_PAGE.as_bytes())
-        } else if target.starts_with("/other.html") {
-            ("200 OK", "text/html", OTHER_PAGE.as_bytes())
-        } else if let Some(page) = target.strip_prefix("/report?page=") {
-            if let Ok(v) = serde_json::from_slice(&body) {
-                let _ = reports.send((page.to_owned(), v));
-            }
-            ("204 No Content", "text/plain", &b""[..])
-        } else {
-            ("404 Not Found", "text/plain", &b"not found"[..])
-        };
-        let head = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\r\n",
-            payload.len()
-        );
-        let stream = reader.get_mut();
-        if stream
-            .write_all(head.as_bytes())
-            .and_then(|_| stream.write_all(payload))
-            .is_err()
-        {
-            return;
-        }
-    }
+    let pages = [
+        ("/main.html", MAIN_PAGE),
+        ("/debug.html", DEBUG_PAGE),
+        ("/other.html", OTHER_PAGE),
+    ];
+    cors_testkit::browser::page_server(
+        pages
+            .iter()
+            .map(|(p, h)| ((*p).to_owned(), (*h).to_owned()))
+            .collect(),
+        tx,
+    )
 }
 
 /// A TCP proxy in front of `target` that counts the preflights for `/echo?cache`.
@@ -216,66 +149,6 @@ fn counting_proxy(target: SocketAddr) -> (SocketAddr, Arc<AtomicUsize>) {
         }
     });
     (addr, count)
-}
-
-/// Chromium in its own process group, killed with all its children when dropped.
-struct Browser {
-    child: Child,
-    _profile: TempDir,
-}
-
-impl Browser {
-    fn open(url: &str) -> Browser {
-        Browser::open_logging(url, None)
-    }
-
-    /// With `console`, Chromium logs to that file (`--enable-logging=stderr --v=0`): each
-    /// console message is a `INFO:CONSOLE` line.
-    fn open_logging(url: &str, console: Option<&Path>) -> Browser {
-        use std::os::unix::process::CommandExt;
-        let profile = TempDir::new("chromium");
-        let stderr = match console {
-            Some(path) => Stdio::from(std::fs::File::create(path).expect("console log")),
-            None => Stdio::null(),
-        };
-        let logging: &[&str] = match console {
-            Some(_) => &["--enable-logging=stderr", "--v=0"],
-            None => &[],
-        };
-        let child = Command::new(CHROMIUM)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ])
-            .args(logging)
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(url)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(stderr)
-            .process_group(0)
-            .spawn()
-            .expect("start chromium");
-        Browser {
-            child,
-            _profile: profile,
-        }
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 struct Run {

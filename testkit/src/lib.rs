@@ -3,7 +3,8 @@
 //! raw-HTTP clients ([`TestRequest`], [`TestResponse`]), the in-process clients themselves
 //! (modules `tower`, `actix` and `rocket`, each behind the feature of the same name), the
 //! checks cors-axum and cors-warp share (`tower::checks`), the helpers that start the
-//! `serve` binary ([`serve`]), the setup of the allocation-count tests ([`alloc`]), and an
+//! `serve` binary ([`serve`]), canned live HTTP servers ([`canned`]), Chromium driven
+//! headless with a page server ([`browser`]), the setup of the allocation-count tests ([`alloc`]), and an
 //! in-memory response that decisions are written onto ([`headers`]). It also compiles and
 //! runs the README's Rust examples as doctests.
 //!
@@ -25,6 +26,8 @@
 #[cfg(feature = "actix")]
 pub mod actix;
 pub mod alloc;
+pub mod browser;
+pub mod canned;
 pub mod cases;
 pub mod headers;
 mod message;
