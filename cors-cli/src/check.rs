@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use cors_core::browser::Engine;
-use cors_core::{Policy, PolicyConfig, Problem, ProblemKind};
+use cors_core::{PolicyConfig, PolicySet, Problem, ProblemKind, ServiceConfig};
 use serde_json::json;
 
 use crate::Format;
@@ -13,7 +13,7 @@ use crate::output::{Paint, print_json};
 /// A setting that is legal but surprising.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Warning {
-    pub(crate) key: &'static str,
+    pub(crate) key: String,
     pub(crate) value: Option<String>,
     pub(crate) message: String,
 }
@@ -21,7 +21,7 @@ pub(crate) struct Warning {
 impl Warning {
     fn new(key: &'static str, value: Option<String>, message: impl Into<String>) -> Self {
         Self {
-            key,
+            key: key.to_owned(),
             value,
             message: message.into(),
         }
@@ -30,12 +30,29 @@ impl Warning {
 
 /// Runs the command; returns the exit code.
 pub(crate) fn run(path: &Path, format: Format) -> u8 {
-    let (problems, warnings) = match Policy::from_file(path) {
-        Ok(policy) => (Vec::new(), warnings(policy.config())),
+    let (problems, warnings) = match PolicySet::from_file(path) {
+        Ok(set) => {
+            let mut out: Vec<Warning> = set
+                .policies()
+                .flat_map(|(name, p)| scoped(name, warnings(p.config())))
+                .collect();
+            out.extend(set.warnings().iter().map(|w| Warning {
+                key: w.key().to_owned(),
+                value: w.value().map(str::to_owned),
+                message: w.message().to_owned(),
+            }));
+            (Vec::new(), out)
+        }
         Err(e) => {
-            // A file that parses but does not validate still gets its warnings.
-            let warnings = PolicyConfig::from_file(path)
-                .map(|c| warnings(&c))
+            // A file that parses but does not validate still gets its policies' warnings.
+            let warnings = ServiceConfig::from_file(path)
+                .map(|c| {
+                    let mut out = warnings(&c.default);
+                    for (name, p) in &c.policies {
+                        out.extend(scoped(name, warnings(p)));
+                    }
+                    out
+                })
                 .unwrap_or_default();
             (e.problems().to_vec(), warnings)
         }
@@ -54,7 +71,7 @@ pub(crate) fn run(path: &Path, format: Format) -> u8 {
             "file": file,
             "valid": problems.is_empty(),
             "problems": problems.iter().map(|p| json!({
-                "key": p.key().as_str(),
+                "key": p.full_key(),
                 "value": p.value(),
                 "kind": kind(p.kind()),
                 "message": message(p),
@@ -159,6 +176,19 @@ fn is_loopback(origin: &str) -> bool {
         || host.ends_with(".localhost")
         || host.starts_with("127.")
         || host == "[::1]"
+}
+
+/// A named policy's warnings, keyed `policies.NAME.KEY` (the default policy's as they are).
+fn scoped(name: &str, warnings: Vec<Warning>) -> Vec<Warning> {
+    warnings
+        .into_iter()
+        .map(|mut w| {
+            if name != "default" {
+                w.key = format!("policies.{name}.{}", w.key);
+            }
+            w
+        })
+        .collect()
 }
 
 /// The warnings for a configuration (valid or not).

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use cors_core::browser::{Blocked, DEFAULT_PREFLIGHT_CACHE_SECONDS, Engine, max_age};
-use cors_core::{Action, CorsRequest, Policy, PolicyConfig, Reason, Vary};
+use cors_core::{Action, CorsRequest, Policy, PolicyConfig, PolicySet, Reason, Vary};
 use serde_json::{Value as Json, json};
 
 use crate::Format;
@@ -18,7 +18,8 @@ pub(crate) struct Args {
     policy_file: PathBuf,
     #[command(flatten)]
     fetch: FetchArgs,
-    /// The request's path (shown only: a policy applies to every path).
+    /// The request's path: with routes in the policy file, it picks the policy (first
+    /// matching route, else the default policy).
     #[arg(long, default_value = "/")]
     path: String,
 }
@@ -88,8 +89,8 @@ fn answer(policy: &Policy, view: &CorsRequest<'_>) -> Step {
 
 /// Runs the command; returns the exit code.
 pub(crate) fn run(args: &Args, format: Format) -> u8 {
-    let policy = match Policy::from_file(&args.policy_file) {
-        Ok(p) => p,
+    let policy = match PolicySet::from_file(&args.policy_file) {
+        Ok(set) => set.select(&args.path).cloned(),
         Err(e) => return usage("explain", format, &format!("the policy is not valid: {e}")),
     };
     let Fetch {
@@ -112,7 +113,7 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
         if let Some(acrh) = &acrh {
             view.push_request_headers(acrh.as_bytes());
         }
-        let mut step = answer(&policy, &view);
+        let mut step = answer_or_off(policy.as_ref(), &view);
         if step.handler_status {
             warnings.push(
                 "preflight_continue: the preflight's status is your handler's (200 assumed here); \
@@ -130,7 +131,7 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
     if preflight.as_ref().is_none_or(|p| p.blocked.is_none()) {
         let mut view = CorsRequest::new(req.method());
         view.push_origin(args.fetch.origin.as_bytes());
-        let mut step = answer(&policy, &view);
+        let mut step = answer_or_off(policy.as_ref(), &view);
         step.blocked = req.cors_check(&step.headers).err();
         actual = Some(step);
     }
@@ -146,14 +147,26 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
         None => (None, None),
         Some((name, step)) => (
             Some(top_why(name, step)),
-            fix(
-                policy.config(),
-                &args.fetch.origin,
-                args.fetch.credentials,
-                step,
-            ),
+            match &policy {
+                Some(policy) => fix(
+                    policy.config(),
+                    &args.fetch.origin,
+                    args.fetch.credentials,
+                    step,
+                ),
+                None => Some(format!(
+                    "a route in the policy file has policy = \"off\" for {}: point it at a policy that allows {} (or let the application answer CORS itself)",
+                    args.path, args.fetch.origin
+                )),
+            },
         ),
     };
+    if policy.is_none() {
+        warnings.push(format!(
+            "CORS is off for {} (a route with policy = \"off\"): the application's own answer is assumed to be a 200 without CORS headers",
+            args.path
+        ));
+    }
     let allowed = failed.is_none();
 
     match format {
@@ -223,6 +236,22 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
         }
     }
     u8::from(!allowed)
+}
+
+/// The policy's answer; where a route switches CORS off, the application's, assumed to be
+/// a 200 without CORS headers.
+fn answer_or_off(policy: Option<&Policy>, view: &CorsRequest<'_>) -> Step {
+    match policy {
+        Some(p) => answer(p, view),
+        None => Step {
+            status: 200,
+            handler_status: true,
+            headers: Vec::new(),
+            blocked: None,
+            refused: None,
+            refusal: None,
+        },
+    }
 }
 
 /// How long each engine caches an allowed preflight's answer, when it matters.

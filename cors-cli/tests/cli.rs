@@ -686,3 +686,93 @@ fn explain_debug_mode_answer_is_still_blocked_by_the_browser() {
     );
     assert_eq!(v["fix"], "add \"PATCH\" to allow_methods");
 }
+
+const ROUTED: &str = r#"
+allow_origins = ["https://app.example.com"]
+allow_methods = ["PUT"]
+
+[policies.public]
+allow_origins = ["*"]
+
+[policies.unused]
+allow_origins = ["https://other.example"]
+max_age = 86400
+
+[[routes]]
+paths = ["/public/**"]
+policy = "public"
+
+[[routes]]
+paths = ["/internal/**"]
+policy = "off"
+
+[[routes]]
+paths = ["/public/v1/*"]
+policy = "default"
+"#;
+
+#[test]
+fn check_a_whole_service_file_warns_about_unused_policies_and_shadowed_routes() {
+    let f = PolicyFile::new("check-routes", "service.toml", ROUTED);
+    let out = cors(&["check", f.path(), "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let v = json(&out);
+    let keys: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"policies.unused"), "{keys:?}");
+    assert!(keys.contains(&"routes[2]"), "{keys:?}");
+    // A named policy's own warnings carry its full key.
+    assert!(keys.contains(&"policies.unused.max_age"), "{keys:?}");
+}
+
+#[test]
+fn check_names_every_problem_of_a_whole_service_file_by_its_full_key() {
+    let text = ROUTED.replace("policy = \"public\"", "policy = \"pubic\"")
+        + "\n[policies.bad]\nallow_origins = [\"null\"]\n";
+    let f = PolicyFile::new("check-routes-bad", "service.toml", &text);
+    let out = cors(&["check", f.path(), "--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let v = json(&out);
+    let keys: Vec<&str> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["policies.bad.allow_origins", "routes[0].policy"]);
+    assert!(
+        stdout(&out).contains("did you mean \\\"public\\\"?"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn explain_picks_the_policy_by_path() {
+    let f = PolicyFile::new("explain-routes", "service.toml", ROUTED);
+    let explain = |path: &str| {
+        let out = cors(&[
+            "explain",
+            f.path(),
+            "--origin",
+            "https://anyone.example",
+            "--path",
+            path,
+            "--format",
+            "json",
+        ]);
+        (code(&out), json(&out))
+    };
+    let (c, v) = explain("/public/a");
+    assert_eq!(c, 0, "{v}");
+    assert_eq!(v["actual"]["headers"][0][1], "*");
+    let (c, v) = explain("/private");
+    assert_eq!(c, 1, "{v}");
+    let (c, v) = explain("/internal/x");
+    assert_eq!(c, 1, "{v}");
+    assert!(v["fix"].as_str().unwrap().contains("\"off\""), "{v}");
+}
