@@ -18,7 +18,7 @@ pub mod on_warp;
 
 pub use fixture::{Fixture, Framework, Kind, Probe, Variant, Visitor, visit};
 
-use cors_core::{CorsRequest, Policy};
+use cors_core::{CorsRequest, Policy, PolicyHandle, PolicySet};
 
 /// The origin every allowed request comes from.
 pub const ORIGIN: &str = "https://app.example.com";
@@ -71,6 +71,9 @@ pub struct CoreCase {
     pub method: &'static str,
     /// The request's header lines.
     pub headers: Vec<(&'static str, Vec<u8>)>,
+    /// For route cases: the reloadable handle on a whole-service set and the request's
+    /// path, which picks the policy (instead of `policy`) as adapters do.
+    pub routes: Option<(PolicyHandle, &'static str)>,
 }
 
 impl CoreCase {
@@ -80,7 +83,18 @@ impl CoreCase {
         for (n, v) in &self.headers {
             req.push_header(n.as_bytes(), v);
         }
-        let d = self.policy.evaluate(&req);
+        let set;
+        let policy = match &self.routes {
+            None => &self.policy,
+            Some((handle, path)) => {
+                set = handle.load();
+                match set.select(path) {
+                    Some(p) => p,
+                    None => return 0,
+                }
+            }
+        };
+        let d = policy.evaluate(&req);
         d.headers().map(|h| h.value.as_bytes().len()).sum::<usize>() + d.is_allowed() as usize
     }
 
@@ -90,8 +104,38 @@ impl CoreCase {
         for (n, v) in &self.headers {
             req.push_header(n.as_bytes(), v);
         }
-        self.policy.evaluate(&req).is_allowed()
+        match &self.routes {
+            None => self.policy.evaluate(&req).is_allowed(),
+            Some((handle, path)) => handle
+                .load()
+                .select(path)
+                .is_some_and(|p| p.evaluate(&req).is_allowed()),
+        }
     }
+}
+
+/// A whole-service set: [`policy`] as the default, a public policy, and `n` routes
+/// `/svc{i}/**` (the last one public, the others the default), as a reloadable handle.
+pub fn routed(n: usize) -> PolicyHandle {
+    let mut text = String::from(
+        r#"
+        allow_origins = ["https://app.example.com"]
+        allow_methods = ["GET", "POST", "PUT"]
+        allow_headers = ["content-type", "x-requested-with"]
+        expose_headers = ["x-custom"]
+        allow_credentials = true
+        max_age = 600
+        [policies.public]
+        allow_origins = ["*"]
+        "#,
+    );
+    for i in 0..n {
+        let policy = if i + 1 == n { "public" } else { "default" };
+        text.push_str(&format!(
+            "[[routes]]\npaths = [\"/svc{i}/**\"]\npolicy = \"{policy}\"\n"
+        ));
+    }
+    PolicyHandle::new(PolicySet::from_toml_str(&text).unwrap_or_else(|e| panic!("{e}")))
 }
 
 fn origin(o: &str) -> (&'static str, Vec<u8>) {
@@ -119,54 +163,84 @@ pub fn core_cases() -> Vec<CoreCase> {
             policy: p.clone(),
             method: "GET",
             headers: vec![origin(ORIGIN)],
+            routes: None,
+        },
+        CoreCase {
+            id: "routes-1",
+            policy: p.clone(),
+            method: "GET",
+            headers: vec![origin(ORIGIN)],
+            routes: Some((routed(1), "/svc0/items/42")),
+        },
+        CoreCase {
+            id: "routes-100",
+            policy: p.clone(),
+            method: "GET",
+            headers: vec![origin(ORIGIN)],
+            routes: Some((routed(100), "/svc99/items/42")),
+        },
+        CoreCase {
+            id: "routes-100-unmatched",
+            policy: p.clone(),
+            method: "GET",
+            headers: vec![origin(ORIGIN)],
+            routes: Some((routed(100), "/other/items/42")),
         },
         CoreCase {
             id: "simple-rejected",
             policy: p.clone(),
             method: "GET",
             headers: vec![origin("https://evil.example.com")],
+            routes: None,
         },
         CoreCase {
             id: "no-origin",
             policy: p.clone(),
             method: "GET",
             headers: vec![],
+            routes: None,
         },
         CoreCase {
             id: "preflight-allowed",
             policy: p.clone(),
             method: "OPTIONS",
             headers: vec![origin(ORIGIN), acrm("PUT"), acrh(b"content-type")],
+            routes: None,
         },
         CoreCase {
             id: "preflight-rejected",
             policy: p.clone(),
             method: "OPTIONS",
             headers: vec![origin(ORIGIN), acrm("PUT"), acrh(b"x-not-allowed")],
+            routes: None,
         },
         CoreCase {
             id: "1000-origins-allowed",
             policy: thousand,
             method: "GET",
             headers: vec![origin("https://o500.example.com")],
+            routes: None,
         },
         CoreCase {
             id: "subdomain-pattern-allowed",
             policy: patterns.clone(),
             method: "GET",
             headers: vec![origin("https://shop.eu.example.org")],
+            routes: None,
         },
         CoreCase {
             id: "glob-allowed",
             policy: patterns,
             method: "GET",
             headers: vec![origin("https://pr-1234.preview.example.net")],
+            routes: None,
         },
         CoreCase {
             id: "hostile-acrh",
             policy: p,
             method: "OPTIONS",
             headers: vec![origin(ORIGIN), acrm("PUT"), acrh(&hostile)],
+            routes: None,
         },
     ]
 }
