@@ -233,3 +233,37 @@ fn no_allocation_to_decide_count_and_report_without_a_recorder_or_subscriber() {
 fn the_counter_counts() {
     assert!(allocations_during(|| drop(std::hint::black_box(vec![1u8; 8]))) >= 10);
 }
+
+#[test]
+fn choosing_a_route_allocates_nothing() {
+    let mut text = String::from(
+        "allow_origins = [\"https://a.example\"]\n[policies.public]\nallow_origins = [\"*\"]\n[policies.files]\nallow_origins = [\"https://f.example\"]\n",
+    );
+    for i in 0..100 {
+        text.push_str(&format!(
+            "[[routes]]\npaths = [\"/svc{i}/**\"]\npolicy = \"public\"\n"
+        ));
+    }
+    text.push_str("[[routes]]\npaths = [\"/**/*.json\", \"/v{1,2}/*\"]\npolicy = \"files\"\n");
+    text.push_str("[[routes]]\npaths = [\"/internal/**\"]\npolicy = \"off\"\n");
+    let handle = cors_core::PolicyHandle::new(cors_core::PolicySet::from_toml_str(&text).unwrap());
+    for (path, origins) in [
+        ("/svc42/a/b", Some("*")),
+        ("/%73vc99//x/../y", Some("*")),
+        ("/other/data.json", Some("https://f.example")),
+        ("/v2/x", Some("https://f.example")),
+        ("/internal/x", None),
+        ("/", Some("https://a.example")),
+        (
+            "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w",
+            Some("https://a.example"),
+        ),
+    ] {
+        let run = || {
+            let set = handle.load();
+            let got = set.select(path).map(|p| p.config().allow_origins[0].len());
+            assert_eq!(got, origins.map(str::len), "{path}");
+        };
+        assert_eq!(allocations_during(run), 0, "{path} allocated");
+    }
+}
