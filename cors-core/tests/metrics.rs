@@ -163,3 +163,49 @@ fn register_metrics_lists_every_reachable_series_at_zero() {
     assert_eq!(recorder.snapshot(), zeros);
     assert_eq!(*recorder.described.lock().unwrap(), ["cors_requests_total"]);
 }
+
+#[test]
+fn reloads_are_counted_by_result_and_named_policies_are_labelled() {
+    let recorder = Recorder::default();
+    metrics::with_local_recorder(&recorder, || {
+        let handle = cors_core::PolicyHandle::new(Policy::from_toml_str(POLICY).unwrap());
+        handle.register_metrics();
+        let ok = cors_core::PolicySet::from_toml_str(
+            "allow_origins = [\"https://a.example\"]\n[policies.public]\nallow_origins = [\"*\"]\n[[routes]]\npaths = [\"/p/**\"]\npolicy = \"public\"\n",
+        );
+        handle.reload(ok).unwrap();
+        handle
+            .reload(cors_core::PolicySet::from_toml_str("allow_origins = []"))
+            .unwrap_err();
+        handle
+            .reload(cors_core::PolicySet::from_toml_str("nonsense"))
+            .unwrap_err();
+        let set = handle.load();
+        decide(
+            set.select("/p/x").unwrap(),
+            b"GET",
+            &[("origin", b"https://b.example")],
+        );
+    });
+    let counts = recorder.snapshot();
+    assert_eq!(
+        counts["cors_policy_reloads_total{result=\"ok\"}"], 1,
+        "{counts:?}"
+    );
+    assert_eq!(
+        counts["cors_policy_reloads_total{result=\"error\"}"], 2,
+        "{counts:?}"
+    );
+    let public = counts.iter().find(|(k, v)| {
+        k.starts_with("cors_requests_total") && k.contains("policy=\"public\"") && **v == 1
+    });
+    assert!(public.is_some(), "{counts:?}");
+    assert!(
+        recorder
+            .described
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|d| d == "cors_policy_reloads_total")
+    );
+}
