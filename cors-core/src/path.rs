@@ -378,9 +378,7 @@ impl RouteIndex {
                 (Some(_), None) => a.next(),
                 (None, None) => return None,
             };
-            let Some(e) = next.and_then(|&i| self.entries.get(i)) else {
-                return None;
-            };
+            let e = next.and_then(|&i| self.entries.get(i))?;
             if e.pattern.matches(segs) {
                 return Some(e.route);
             }

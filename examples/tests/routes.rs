@@ -90,7 +90,7 @@ fn every_spelling_of_a_path_gets_that_paths_policy_on_every_framework() {
 
 /// Two policies whose answers to the same preflight differ in every CORS header.
 fn generation(n: usize) -> String {
-    let (origin, method) = if n % 2 == 0 {
+    let (origin, method) = if n.is_multiple_of(2) {
         ("https://a.example", "PUT")
     } else {
         ("https://b.example", "PATCH")
@@ -169,7 +169,7 @@ fn watch_reloads_under_load_with_no_failed_or_mixed_response() {
         // Switch generations while the clients run; wait for each to be in force.
         for n in 1..=6 {
             std::fs::write(&path, generation(n)).expect("write");
-            let want_a = n % 2 == 0;
+            let want_a = n.is_multiple_of(2);
             let deadline = Instant::now() + Duration::from_secs(10);
             loop {
                 let res = raw_http::send(addr, &preflight()).expect("send");
