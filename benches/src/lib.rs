@@ -166,6 +166,13 @@ pub fn core_cases() -> Vec<CoreCase> {
             routes: None,
         },
         CoreCase {
+            id: "handle-simple-allowed",
+            policy: p.clone(),
+            method: "GET",
+            headers: vec![origin(ORIGIN)],
+            routes: Some((PolicyHandle::new(p.clone()), "/")),
+        },
+        CoreCase {
             id: "routes-1",
             policy: p.clone(),
             method: "GET",

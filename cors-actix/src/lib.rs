@@ -33,7 +33,7 @@ use actix_web::{Error, HttpResponse, ResponseError};
 use cors_core::{Action, CorsHeader, CorsRequest, Pending, ResponseHeaders, Value};
 use pin_project_lite::pin_project;
 
-pub use cors_core::{self, Policy, PolicyHandle, PolicySet};
+pub use cors_core::{self, Policy, PolicyHandle, PolicySet, PolicySource};
 
 /// `Access-Control-Request-Private-Network`.
 const ACRPN: HeaderName = HeaderName::from_static("access-control-request-private-network");
@@ -88,20 +88,21 @@ const ACAPN: HeaderName = HeaderName::from_static("access-control-allow-private-
 /// same, reloadable while serving: keep a clone and call [`PolicyHandle::reload`]).
 #[derive(Debug, Clone)]
 pub struct Cors {
-    policy: PolicyHandle,
+    policy: PolicySource,
 }
 
 impl Cors {
     /// Middleware applying `policy`: a [`Policy`], a [`PolicySet`] or a [`PolicyHandle`].
     #[must_use]
-    pub fn new(policy: impl Into<PolicyHandle>) -> Self {
+    pub fn new(policy: impl Into<PolicySource>) -> Self {
         Self {
             policy: policy.into(),
         }
     }
 
-    /// The handle on the policies it applies (a clone reloads them).
-    pub fn handle(&self) -> &PolicyHandle {
+    /// The policies it applies ([`PolicySource::handle`] reloads them when it was given
+    /// a [`PolicyHandle`]).
+    pub fn source(&self) -> &PolicySource {
         &self.policy
     }
 }
@@ -305,7 +306,7 @@ impl Plan {
 /// The middleware [`Cors`] builds around a service.
 pub struct CorsMiddleware<S> {
     service: S,
-    handle: PolicyHandle,
+    handle: PolicySource,
     /// The actix values of the set in force (one worker thread: no lock).
     tables: RefCell<Tables>,
 }

@@ -42,14 +42,15 @@ use tower_service::Service;
 
 use cors_core::http1::PendingHeaders as Pending;
 
-pub use cors_core::{self, Policy, PolicyHandle, PolicySet};
+pub use cors_core::{self, Policy, PolicyHandle, PolicySet, PolicySource};
 
 /// A tower [`Layer`] that applies a CORS [`Policy`] to every request of the service it wraps.
 ///
 /// It takes a single [`Policy`], a whole-service [`PolicySet`] (per-route policies chosen
 /// by the request's path, `uri().path()`) or a [`PolicyHandle`] (the same, reloadable
 /// while serving: keep a clone and call [`PolicyHandle::reload`]). Cloning is cheap (an
-/// `Arc`); each request loads the set in force once (one atomic load).
+/// `Arc`); a fixed policy or set costs nothing per request to load, a handle one atomic
+/// load.
 ///
 /// ```
 /// use axum::{Router, body::Body, http::Request, routing::get};
@@ -88,20 +89,21 @@ pub use cors_core::{self, Policy, PolicyHandle, PolicySet};
 /// ```
 #[derive(Clone)]
 pub struct CorsLayer {
-    policy: PolicyHandle,
+    policy: PolicySource,
 }
 
 impl CorsLayer {
     /// A layer applying `policy`: a [`Policy`], a [`PolicySet`] or a [`PolicyHandle`].
     #[must_use]
-    pub fn new(policy: impl Into<PolicyHandle>) -> Self {
+    pub fn new(policy: impl Into<PolicySource>) -> Self {
         Self {
             policy: policy.into(),
         }
     }
 
-    /// The handle on the policies this layer applies (a clone reloads them).
-    pub fn handle(&self) -> &PolicyHandle {
+    /// The policies this layer applies ([`PolicySource::handle`] reloads them when it
+    /// was given a [`PolicyHandle`]).
+    pub fn source(&self) -> &PolicySource {
         &self.policy
     }
 }
@@ -129,13 +131,13 @@ impl<S> Layer<S> for CorsLayer {
 #[derive(Clone)]
 pub struct Cors<S> {
     inner: S,
-    policy: PolicyHandle,
+    policy: PolicySource,
 }
 
 impl<S> Cors<S> {
     /// Wraps `inner` with `policy` (the same as `CorsLayer::new(policy).layer(inner)`).
     #[must_use]
-    pub fn new(inner: S, policy: impl Into<PolicyHandle>) -> Self {
+    pub fn new(inner: S, policy: impl Into<PolicySource>) -> Self {
         Self {
             inner,
             policy: policy.into(),

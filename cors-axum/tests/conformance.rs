@@ -73,7 +73,7 @@ fn routes(hits: Arc<AtomicUsize>) -> Router {
         .route("/vary-star", get(|| async { ([(VARY, "*")], "vary") }))
 }
 
-fn app(policy: impl Into<cors_core::PolicyHandle>) -> Router {
+fn app(policy: impl Into<cors_core::PolicySource>) -> Router {
     routes(Arc::default()).layer(CorsLayer::new(policy))
 }
 

@@ -77,8 +77,8 @@ impl PolicyHandle {
     /// even if the set is replaced meanwhile. One atomic load; hold it briefly (a
     /// request's decision), use [`PolicyHandle::load_full`] to keep it longer.
     #[inline]
-    pub fn load(&self) -> Snapshot {
-        Snapshot(self.current.load())
+    pub fn load(&self) -> Snapshot<'_> {
+        Snapshot(Snap::Live(self.current.load()))
     }
 
     /// The set in force now, as an `Arc` that can be kept (across a response, in a
@@ -142,19 +142,109 @@ impl PolicyHandle {
     }
 }
 
-/// The [`PolicySet`] in force when a request started ([`PolicyHandle::load`]).
-pub struct Snapshot(Guard<Arc<PolicySet>>);
+/// The [`PolicySet`] in force when a request started ([`PolicyHandle::load`],
+/// [`PolicySource::load`]).
+pub struct Snapshot<'a>(Snap<'a>);
 
-impl Deref for Snapshot {
+enum Snap<'a> {
+    Fixed(&'a PolicySet),
+    Live(Guard<Arc<PolicySet>>),
+}
+
+impl Deref for Snapshot<'_> {
     type Target = PolicySet;
 
     #[inline]
     fn deref(&self) -> &PolicySet {
-        &self.0
+        match &self.0 {
+            Snap::Fixed(set) => set,
+            Snap::Live(guard) => guard,
+        }
     }
 }
 
-impl fmt::Debug for Snapshot {
+/// What an adapter applies: a fixed [`Policy`] or [`PolicySet`] (nothing to reload, so
+/// no atomic load per request), or a [`PolicyHandle`] (reloadable, one atomic load per
+/// request). Every adapter's constructor takes `impl Into<PolicySource>`: a `Policy`, a
+/// `PolicySet` or a handle.
+///
+/// ```
+/// use cors_core::{Policy, PolicyHandle, PolicySource};
+///
+/// let fixed = PolicySource::from(Policy::any_origin());
+/// assert!(fixed.handle().is_none());
+/// let handle = PolicyHandle::new(Policy::any_origin());
+/// let live = PolicySource::from(handle.clone());
+/// assert!(live.handle().is_some());
+/// assert!(live.load().select("/").is_some());
+/// ```
+#[derive(Clone)]
+pub struct PolicySource(Source);
+
+#[derive(Clone)]
+enum Source {
+    Fixed(Arc<PolicySet>),
+    Live(PolicyHandle),
+}
+
+impl PolicySource {
+    /// The set to decide one request by: the fixed one, or the handle's current one.
+    #[inline]
+    pub fn load(&self) -> Snapshot<'_> {
+        match &self.0 {
+            Source::Fixed(set) => Snapshot(Snap::Fixed(set)),
+            Source::Live(handle) => handle.load(),
+        }
+    }
+
+    /// The set to decide by, as an `Arc` that can be kept.
+    pub fn load_full(&self) -> Arc<PolicySet> {
+        match &self.0 {
+            Source::Fixed(set) => Arc::clone(set),
+            Source::Live(handle) => handle.load_full(),
+        }
+    }
+
+    /// The handle that reloads it, when it is one.
+    pub fn handle(&self) -> Option<&PolicyHandle> {
+        match &self.0 {
+            Source::Fixed(_) => None,
+            Source::Live(handle) => Some(handle),
+        }
+    }
+}
+
+impl fmt::Debug for PolicySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("PolicySource").field(&*self.load()).finish()
+    }
+}
+
+impl From<Policy> for PolicySource {
+    fn from(policy: Policy) -> Self {
+        Self(Source::Fixed(Arc::new(policy.into())))
+    }
+}
+
+impl From<PolicySet> for PolicySource {
+    fn from(set: PolicySet) -> Self {
+        Self(Source::Fixed(Arc::new(set)))
+    }
+}
+
+impl From<PolicyHandle> for PolicySource {
+    fn from(handle: PolicyHandle) -> Self {
+        Self(Source::Live(handle))
+    }
+}
+
+impl From<&PolicyHandle> for PolicySource {
+    fn from(handle: &PolicyHandle) -> Self {
+        Self(Source::Live(handle.clone()))
+    }
+}
+
+impl fmt::Debug for Snapshot<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         (**self).fmt(f)
     }

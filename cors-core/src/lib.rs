@@ -66,7 +66,7 @@ mod vary;
 pub use config::{LogLevel, PolicyConfig};
 pub use decision::{Action, Decision, Headers, RequestKind};
 pub use error::{Format, Key, PolicyError, Problem, ProblemKind, Scope};
-pub use handle::{PolicyHandle, Snapshot};
+pub use handle::{PolicyHandle, PolicySource, Snapshot};
 pub use header::CorsHeader;
 pub use origin::OriginSyntax;
 pub use pending::Pending;

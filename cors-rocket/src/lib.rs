@@ -34,7 +34,7 @@ use rocket::http::{Header, Method, Status};
 use rocket::route::{Handler, Outcome, Route};
 use rocket::{Build, Data, Request, Response, Rocket};
 
-pub use cors_core::{self, Policy, PolicyHandle, PolicySet};
+pub use cors_core::{self, Policy, PolicyHandle, PolicySet, PolicySource};
 
 /// The CORS fairing: `.attach(Cors::new(policy))`.
 ///
@@ -81,7 +81,7 @@ pub use cors_core::{self, Policy, PolicyHandle, PolicySet};
 /// ```
 #[derive(Debug, Clone)]
 pub struct Cors {
-    policy: PolicyHandle,
+    policy: PolicySource,
 }
 
 impl Cors {
@@ -96,14 +96,15 @@ impl Cors {
 
     /// A fairing applying `policy`: a [`Policy`], a [`PolicySet`] or a [`PolicyHandle`].
     #[must_use]
-    pub fn new(policy: impl Into<PolicyHandle>) -> Self {
+    pub fn new(policy: impl Into<PolicySource>) -> Self {
         Self {
             policy: policy.into(),
         }
     }
 
-    /// The handle on the policies it applies (a clone reloads them).
-    pub fn handle(&self) -> &PolicyHandle {
+    /// The policies it applies ([`PolicySource::handle`] reloads them when it was given
+    /// a [`PolicyHandle`]).
+    pub fn source(&self) -> &PolicySource {
         &self.policy
     }
 }
@@ -117,7 +118,7 @@ impl From<Policy> for Cors {
 /// The policies as managed state, so that `on_response` can borrow them for the
 /// response's lifetime and set their precomputed values without copying them.
 struct Managed {
-    handle: PolicyHandle,
+    handle: PolicySource,
     /// The set in force at ignition: borrowed directly while it is still in force.
     first: Arc<PolicySet>,
 }

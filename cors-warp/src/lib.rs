@@ -53,7 +53,7 @@ use warp::{Filter, Rejection, Reply};
 
 use cors_core::http1::PendingHeaders as Pending;
 
-pub use cors_core::{self, Policy, PolicyHandle, PolicySet};
+pub use cors_core::{self, Policy, PolicyHandle, PolicySet, PolicySource};
 
 /// Wraps a warp filter with a CORS [`Policy`]; `filter.with(cors!(policy))` does the same.
 ///
@@ -132,7 +132,7 @@ pub use cors_core::{self, Policy, PolicyHandle, PolicySet};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn wrap<F, R, E>(
-    policy: impl Into<PolicyHandle>,
+    policy: impl Into<PolicySource>,
     inner: F,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
 where
@@ -149,8 +149,8 @@ where
 /// A macro because warp 0.4 seals its `Wrap` trait and does not export the type
 /// `warp::wrap_fn` returns, so no function can return a wrapper without boxing the
 /// wrapped filter; the macro writes the `warp::wrap_fn` call in place. `policy` is any
-/// expression of a type that converts into a [`PolicyHandle`] (a [`Policy`], a
-/// [`PolicySet`], a handle), evaluated once.
+/// expression of a type that converts into a [`PolicySource`] (a [`Policy`], a
+/// [`PolicySet`], a [`PolicyHandle`]), evaluated once.
 ///
 /// ```
 /// use cors_warp::cors;
@@ -171,7 +171,7 @@ where
 #[macro_export]
 macro_rules! cors {
     ($policy:expr $(,)?) => {{
-        let policy: $crate::cors_core::PolicyHandle = ::core::convert::Into::into($policy);
+        let policy: $crate::cors_core::PolicySource = ::core::convert::Into::into($policy);
         $crate::__private::wrap_fn(move |inner| {
             $crate::wrap(::core::clone::Clone::clone(&policy), inner)
         })
@@ -190,7 +190,7 @@ pub trait InnerError: sealed::Sealed + Send + Sized + 'static {
     /// Wraps `inner` with `policy`.
     #[doc(hidden)]
     fn wrap<F, R>(
-        policy: PolicyHandle,
+        policy: PolicySource,
         inner: F,
     ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
     where
@@ -210,7 +210,7 @@ macro_rules! impl_inner_error {
     ($($error:ty),*) => {$(
         impl InnerError for $error {
             fn wrap<F, R>(
-                policy: PolicyHandle,
+                policy: PolicySource,
                 inner: F,
             ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
             where
@@ -229,7 +229,7 @@ impl_inner_error!(Rejection, Infallible);
 /// [`Answer`] to send instead of running the wrapped filter.
 /// `None` where a route switches CORS off.
 fn gate(
-    policy: PolicyHandle,
+    policy: PolicySource,
 ) -> impl Filter<Extract = (Option<Pending>,), Error = Rejection> + Clone + Send + Sync + 'static {
     warp::path::full()
         .and(warp::method())

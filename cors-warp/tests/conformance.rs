@@ -96,7 +96,7 @@ fn routes(
 }
 
 fn app(
-    policy: impl Into<cors_core::PolicyHandle>,
+    policy: impl Into<cors_core::PolicySource>,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static {
     routes(Arc::default()).recover(handle).with(cors!(policy))
 }

@@ -31,7 +31,7 @@ use actix_web::http::Method;
 use actix_web::http::header;
 use actix_web::{App, Error, HttpRequest, HttpResponse, HttpServer, test, web};
 use cors_actix::Cors;
-use cors_core::{PolicyHandle, PolicySet};
+use cors_core::{PolicySet, PolicySource};
 
 use crate::{TestRequest, TestResponse};
 
@@ -99,7 +99,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The example app with CORS: `App::new().wrap(Cors::new(policy)).configure(configure)`.
 pub fn app(
-    policy: impl Into<PolicyHandle>,
+    policy: impl Into<PolicySource>,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -115,7 +115,7 @@ pub fn app(
 /// Runs the example routes with `policy` on `addr`, blocking the calling thread on its
 /// own actix system; prints `actix listening on http://<addr>` once it accepts connections.
 pub fn run(
-    policy: impl Into<PolicyHandle>,
+    policy: impl Into<PolicySource>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     run_with(Some(policy.into()), addr)
@@ -124,7 +124,7 @@ pub fn run(
 /// As [`run`]; `None` = the same routes without the CORS middleware
 /// (`App::new().configure(configure)`, for `serve --no-cors`).
 pub fn run_with(
-    policy: Option<PolicyHandle>,
+    policy: Option<PolicySource>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     actix_web::rt::System::new().block_on(async move {

@@ -23,7 +23,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, options};
 use cors_axum::CorsLayer;
-use cors_core::{PolicyHandle, PolicySet};
+use cors_core::{PolicySet, PolicySource};
 
 use crate::{TestRequest, TestResponse};
 
@@ -69,7 +69,7 @@ async fn own_options() -> &'static str {
 
 /// The example app; `None` = bare, without the CORS layer (for benchmarks). Unmatched
 /// paths get axum's own 404 and unmatched methods its 405, through the layer.
-pub fn router(policy: Option<PolicyHandle>) -> Router {
+pub fn router(policy: Option<PolicySource>) -> Router {
     let router = Router::new()
         .route("/", get(root))
         .route(
@@ -90,7 +90,7 @@ pub fn router(policy: Option<PolicyHandle>) -> Router {
 /// own tokio runtime; prints `axum listening on http://<addr>` (the bound address) once
 /// it accepts connections.
 pub fn run(
-    policy: impl Into<PolicyHandle>,
+    policy: impl Into<PolicySource>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     run_with(Some(policy.into()), addr)
@@ -98,7 +98,7 @@ pub fn run(
 
 /// As [`run`]; `None` = the same routes without the CORS layer (`serve --no-cors`).
 pub fn run_with(
-    policy: Option<PolicyHandle>,
+    policy: Option<PolicySource>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()

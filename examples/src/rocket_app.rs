@@ -12,7 +12,7 @@
 
 use std::net::SocketAddr;
 
-use cors_core::{PolicyHandle, PolicySet};
+use cors_core::{PolicySet, PolicySource};
 use rocket::config::LogLevel;
 use rocket::data::{Limits, ToByteUnit};
 use rocket::fairing::AdHoc;
@@ -126,7 +126,7 @@ fn figment(addr: Option<SocketAddr>) -> Figment {
 }
 
 /// The example app; `None` = bare, without the CORS fairing (for benchmarks).
-pub fn rocket(policy: Option<PolicyHandle>) -> Rocket<Build> {
+pub fn rocket(policy: Option<PolicySource>) -> Rocket<Build> {
     let rocket = rocket::custom(figment(None)).mount(
         "/",
         rocket::routes![
@@ -152,7 +152,7 @@ pub fn rocket(policy: Option<PolicyHandle>) -> Rocket<Build> {
 /// own tokio runtime; prints `rocket listening on http://<addr>` once it accepts
 /// connections (Rocket's own logging is off).
 pub fn run(
-    policy: impl Into<PolicyHandle>,
+    policy: impl Into<PolicySource>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     run_with(Some(policy.into()), addr)
@@ -160,7 +160,7 @@ pub fn run(
 
 /// As [`run`]; `None` = the same routes without the CORS fairing (`serve --no-cors`).
 pub fn run_with(
-    policy: Option<PolicyHandle>,
+    policy: Option<PolicySource>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -20,7 +20,7 @@
 
 use std::net::SocketAddr;
 
-use cors_core::{PolicyHandle, PolicySet};
+use cors_core::{PolicySet, PolicySource};
 use warp::filters::BoxedFilter;
 use warp::http::header::CONTENT_TYPE;
 use warp::http::{HeaderValue, Method, StatusCode};
@@ -108,7 +108,7 @@ fn app() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send
 
 /// The example app with CORS, unboxed.
 pub fn with_cors(
-    policy: impl Into<PolicyHandle>,
+    policy: impl Into<PolicySource>,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static {
     app().with(cors_warp::cors!(policy))
 }
@@ -122,7 +122,7 @@ pub fn bare()
 /// The example app, boxed; `None` = bare, without CORS (for benchmarks). Prefer
 /// [`with_cors`] and [`bare`] where the filter type need not be named: boxing costs one
 /// allocation per request.
-pub fn routes(policy: Option<PolicyHandle>) -> BoxedFilter<(Response,)> {
+pub fn routes(policy: Option<PolicySource>) -> BoxedFilter<(Response,)> {
     match policy {
         Some(policy) => with_cors(policy).boxed(),
         None => bare().boxed(),
@@ -133,7 +133,7 @@ pub fn routes(policy: Option<PolicyHandle>) -> BoxedFilter<(Response,)> {
 /// own tokio runtime; prints `warp listening on http://<addr>` (the bound address) once
 /// it accepts connections.
 pub fn run(
-    policy: impl Into<PolicyHandle>,
+    policy: impl Into<PolicySource>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     run_with(Some(policy.into()), addr)
@@ -141,7 +141,7 @@ pub fn run(
 
 /// As [`run`]; `None` = the same routes without the CORS wrapper (`serve --no-cors`).
 pub fn run_with(
-    policy: Option<PolicyHandle>,
+    policy: Option<PolicySource>,
     addr: SocketAddr,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -23,7 +23,7 @@
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
 
-use cors_core::{PolicyHandle, PolicySet};
+use cors_core::{PolicyHandle, PolicySet, PolicySource};
 use cors_examples::{actix_app, axum_app, metrics_app, rocket_app, warp_app, watch};
 
 const USAGE: &str = "usage: serve [--framework all|axum|actix|rocket|warp] [--policy FILE] \
@@ -38,7 +38,7 @@ const USAGE: &str = "usage: serve [--framework all|axum|actix|rocket|warp] [--po
   RUST_LOG=cors=debug prints one line per rejected CORS request";
 
 type RunFn =
-    fn(Option<PolicyHandle>, SocketAddr) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
+    fn(Option<PolicySource>, SocketAddr) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 const FRAMEWORKS: [(&str, RunFn); 4] = [
     ("axum", axum_app::run_with),
@@ -214,7 +214,13 @@ fn main() -> ExitCode {
             set.register_metrics();
             let handle = PolicyHandle::new(set);
             handles.push((name, handle.clone()));
-            handle
+            // A handle only with --watch: without, nothing reloads, and a fixed set costs
+            // no atomic load per request.
+            if args.watch {
+                PolicySource::from(handle)
+            } else {
+                PolicySource::from(handle.load_full().as_ref().clone())
+            }
         });
         let tx = tx.clone();
         std::thread::spawn(move || {

@@ -11,7 +11,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use cors_core::PolicyHandle;
+use cors_core::PolicySource;
 
 use super::App;
 
@@ -30,7 +30,7 @@ where
 /// Every case of the shared suite through `app(policy)`, checked by
 /// [`Suite::run_every_case_async`](crate::cases::Suite::run_every_case_async): none may
 /// be skipped, and answers have no body and no Content-Type.
-pub async fn every_shared_case_passes<S, B>(app: impl Fn(PolicyHandle) -> S)
+pub async fn every_shared_case_passes<S, B>(app: impl Fn(PolicySource) -> S)
 where
     S: App<B>,
     B: Default,
@@ -51,7 +51,7 @@ where
 
 /// The handler's `Vary` (routes `/vary`, `/vary-origin`, `/vary-star`) is kept and ours
 /// appended without repeats.
-pub async fn the_handlers_vary_is_kept_and_ours_appended<S, B>(app: impl Fn(PolicyHandle) -> S)
+pub async fn the_handlers_vary_is_kept_and_ours_appended<S, B>(app: impl Fn(PolicySource) -> S)
 where
     S: App<B>,
     B: Default,
@@ -75,7 +75,7 @@ where
 }
 
 /// The handler's own CORS headers (route `/own-acao`) never survive beside ours.
-pub async fn the_handlers_own_cors_headers_are_replaced<S, B>(app: impl Fn(PolicyHandle) -> S)
+pub async fn the_handlers_own_cors_headers_are_replaced<S, B>(app: impl Fn(PolicySource) -> S)
 where
     S: App<B>,
     B: Default,
@@ -152,7 +152,7 @@ where
 /// Answers to preflights (allowed and refused) to `/echo`, which has no OPTIONS route:
 /// no Content-Type, no body, the full preflight `Vary`.
 pub async fn preflight_answers_have_no_content_type_and_no_body<S, B>(
-    app: impl Fn(PolicyHandle) -> S,
+    app: impl Fn(PolicySource) -> S,
 ) where
     S: App<B>,
     B: Default,
@@ -183,7 +183,7 @@ pub async fn preflight_answers_have_no_content_type_and_no_body<S, B>(
 }
 
 /// Malformed and hostile header values through `app(basic().into())`: an answer, never a panic.
-pub async fn hostile_requests_never_panic<S, B>(app: impl Fn(PolicyHandle) -> S)
+pub async fn hostile_requests_never_panic<S, B>(app: impl Fn(PolicySource) -> S)
 where
     S: App<B>,
     B: Default,
