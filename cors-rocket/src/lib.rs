@@ -131,7 +131,12 @@ struct Pinned(Arc<PolicySet>);
 /// The set this request is decided by, for the request's lifetime.
 fn snapshot<'r>(req: &'r Request<'_>) -> Option<&'r PolicySet> {
     let managed = req.rocket().state::<Managed>()?;
-    if req.method() != Method::Options && std::ptr::eq(&*managed.handle.load(), &*managed.first) {
+    // A fixed policy is always `first`; a live one is, until it is reloaded (an `OPTIONS`
+    // request is pinned regardless: two decisions must see the same set).
+    if managed.handle.handle().is_none()
+        || (req.method() != Method::Options
+            && std::ptr::eq(&*managed.handle.load(), &*managed.first))
+    {
         return Some(&managed.first);
     }
     Some(&req.local_cache(|| Pinned(managed.handle.load_full())).0)

@@ -231,16 +231,18 @@ impl_inner_error!(Rejection, Infallible);
 fn gate(
     policy: PolicySource,
 ) -> impl Filter<Extract = (Option<Pending>,), Error = Rejection> + Clone + Send + Sync + 'static {
-    warp::path::full()
+    let needs_path = policy.handle().is_some() || policy.load().routes() > 0;
+    path_if(needs_path)
         .and(warp::method())
         .and(warp::header::headers_cloned())
         .and_then(
-            move |path: FullPath,
+            move |path: Option<FullPath>,
                   method: Method,
                   headers: HeaderMap|
                   -> Ready<Result<Option<Pending>, Rejection>> {
                 let set = policy.load();
-                let Some(policy) = set.select(path.as_str()) else {
+                let path = path.as_ref().map_or("/", FullPath::as_str);
+                let Some(policy) = set.select(path) else {
                     return ready(Ok(None));
                 };
                 let pending = Pending::decide(policy, &method, &headers);
@@ -253,6 +255,24 @@ fn gate(
                 })
             },
         )
+}
+
+/// The request's path, only when the policies can depend on it (routes, or a handle that
+/// may be reloaded with routes): extracting it clones the request's path.
+fn path_if(
+    needed: bool,
+) -> impl Filter<Extract = (Option<FullPath>,), Error = Infallible> + Clone + Send + Sync + 'static
+{
+    warp::any()
+        .and_then(move || {
+            ready(if needed {
+                Err(warp::reject())
+            } else {
+                Ok::<_, Rejection>(None)
+            })
+        })
+        .or(warp::path::full().map(Some))
+        .unify()
 }
 
 /// Applies the decision to the wrapped filter's reply, and turns an [`Answer`] into its
