@@ -248,6 +248,15 @@ impl<'a> CorsRequest<'a> {
     /// assert!(view.is_preflight());
     /// ```
     pub fn from_http(method: &'a http::Method, headers: &'a http::HeaderMap) -> Self {
+        Self::from_http_keeping_origin(method, headers).0
+    }
+
+    /// [`CorsRequest::from_http`], and the request's first `Origin` value, kept so that
+    /// echoing it needs no second hashed lookup.
+    pub(crate) fn from_http_keeping_origin(
+        method: &'a http::Method,
+        headers: &'a http::HeaderMap,
+    ) -> (Self, Option<&'a http::HeaderValue>) {
         use http::header::{
             ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, HeaderName, ORIGIN,
         };
@@ -255,7 +264,9 @@ impl<'a> CorsRequest<'a> {
         const ACRPN: HeaderName =
             HeaderName::from_static(names::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK);
         let mut req = Self::new(method.as_str().as_bytes());
+        let mut origin = None;
         for v in headers.get_all(ORIGIN) {
+            origin.get_or_insert(v);
             req.push_origin(v.as_bytes());
         }
         if req.needs_preflight_headers() {
@@ -271,6 +282,6 @@ impl<'a> CorsRequest<'a> {
                 }
             }
         }
-        req
+        (req, origin)
     }
 }
