@@ -265,21 +265,27 @@ impl<'a> CorsRequest<'a> {
             HeaderName::from_static(names::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK);
         let mut req = Self::new(method.as_str().as_bytes());
         let mut origin = None;
-        for v in headers.get_all(ORIGIN) {
-            origin.get_or_insert(v);
-            req.push_origin(v.as_bytes());
+        if *method != http::Method::OPTIONS {
+            // Only an `OPTIONS` can be a preflight: one hashed lookup of `Origin`.
+            for v in headers.get_all(ORIGIN) {
+                origin.get_or_insert(v);
+                req.push_origin(v.as_bytes());
+            }
+            return (req, origin);
         }
-        if req.needs_preflight_headers() {
-            // One pass comparing typed names costs less than three hashed lookups of long
-            // names; values of one name come in their order.
-            for (name, v) in headers {
-                if *name == ACCESS_CONTROL_REQUEST_METHOD {
-                    req.push_request_method(v.as_bytes());
-                } else if *name == ACCESS_CONTROL_REQUEST_HEADERS {
-                    req.push_request_headers(v.as_bytes());
-                } else if *name == ACRPN {
-                    req.push_private_network(v.as_bytes());
-                }
+        // One pass comparing typed names costs less than a hashed lookup of `Origin` and
+        // another pass for the `Access-Control-Request-*` headers (which count only with
+        // an `Origin`); values of one name come in their order.
+        for (name, v) in headers {
+            if *name == ORIGIN {
+                origin.get_or_insert(v);
+                req.push_origin(v.as_bytes());
+            } else if *name == ACCESS_CONTROL_REQUEST_METHOD {
+                req.push_request_method(v.as_bytes());
+            } else if *name == ACCESS_CONTROL_REQUEST_HEADERS {
+                req.push_request_headers(v.as_bytes());
+            } else if *name == ACRPN {
+                req.push_private_network(v.as_bytes());
             }
         }
         (req, origin)
