@@ -262,7 +262,7 @@ def chart(callgrind_md, svg_path):
             floor = vals.get("floor")
             title = f"{g}"
             if floor is not None and "ours" in vals:
-                title += f"   ours − floor = {vals['ours'] - floor}"
+                title += f": ours − floor = {vals['ours'] - floor}"
                 if "native" in vals:
                     title += f", native − floor = {vals['native'] - floor}"
             out.append(f'<text x="{x0 - label_w}" y="{y0 + 14}" font-weight="bold">{esc(title)}</text>')
