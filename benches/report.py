@@ -20,13 +20,16 @@ says nothing (the target is then read as "ours - bare <= native - bare").
 
 Per-framework summary (BENCHMARKS.md's first tables): `--frameworks CALLGRIND_MD
 ALLOCS_MD` reads the saved outputs of `benches/callgrind.sh` and of the `allocs` binary
-and prints, for each framework, instructions and allocations per request (bare, ours,
-native, ours - bare) for the simple request and the preflight, the cells copied as
-those tools printed them:
+and prints, for each framework, instructions and allocations per request (bare, floor,
+ours, native, ours - floor, native - floor) for the simple request and the preflight,
+the cells copied as those tools printed them. `--chart CALLGRIND_MD SVG` draws the
+instruction table as an SVG bar chart (one panel per framework and request, bars bare,
+floor, ours, native, and warp's ours-tower):
 
     benches/callgrind.sh 2000 >target/callgrind.md
     cargo run --release -p cors-benches --bin allocs >target/allocs.md
     python3 benches/report.py --frameworks target/callgrind.md target/allocs.md
+    python3 benches/report.py --chart target/callgrind.md benches/chart.svg
 """
 
 import json
@@ -96,7 +99,7 @@ def framework_estimates(root):
         f"{f}-{k}/{v}": estimate(root, f"{f}-{k}", v)
         for f in FRAMEWORKS
         for k in KINDS
-        for v in ("bare", "ours", "native")
+        for v in ("bare", "floor", "ours", "native", "ours-tower")
     }
 
 
@@ -157,18 +160,19 @@ def frameworks_table(callgrind_md, allocs_md):
         out.append(f"**{f}** (native: {NATIVE[f]})")
         out.append("")
         out.append(
-            "| request | instructions: bare | ours | native | ours − bare "
-            "| allocations: bare | ours | native | ours − bare |"
+            "| request | instructions: bare | floor | ours | native | ours − floor | native − floor "
+            "| allocations: bare | floor | ours | native | ours − floor | native − floor |"
         )
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for k in KINDS:
             g = f"{f}-{k}"
             a, b = ir.get(g), allocs.get(g)
             if a is None or b is None:
                 missing.append(g)
-            # bare, ours, native, ours − bare: the first four cells in both tables.
-            a = (a or ["—"] * 4)[:4]
-            b = (b or ["—"] * 4)[:4]
+            # bare, floor, ours, native, ours − floor, native − floor: the first six
+            # cells in both tables.
+            a = (a or ["—"] * 6)[:6]
+            b = (b or ["—"] * 6)[:6]
             out.append(f"| {k} | " + " | ".join(a + b) + " |")
         out.append("")
     print("\n".join(out).rstrip())
@@ -178,12 +182,130 @@ def frameworks_table(callgrind_md, allocs_md):
     return 0
 
 
+CHART_VARIANTS = [
+    # (name, column in callgrind.sh's tables, colour)
+    ("bare", "bare", "#9e9e9e"),
+    ("floor", "floor", "#4c78a8"),
+    ("ours", "ours", "#f58518"),
+    ("native", "native", "#54a24b"),
+    ("ours-tower", "ours-tower", "#e45756"),
+]
+
+
+def chart_values(callgrind_md):
+    """`group -> {variant: instructions}` from callgrind.sh's output."""
+    main, tower = {}, {}
+    for line in Path(callgrind_md).read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 5 or not cells[0].startswith("`"):
+            continue
+        name = cells[0].split("`")[1]
+        try:
+            nums = [int(c) for c in cells[1:]]
+        except ValueError:
+            continue
+        if "(ours-tower)" in cells[0]:
+            # floor | ours-tower | native | …
+            tower[name] = nums[1]
+        else:
+            main[name] = dict(zip(["bare", "floor", "ours", "native"], nums[:4]))
+    for g, v in tower.items():
+        main.setdefault(g, {})["ours-tower"] = v
+    return main
+
+
+def esc(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def nice_max(x):
+    """The smallest of 1, 2, 2.5, 5 × 10^k at or above x."""
+    k = 10 ** max(0, len(str(int(x))) - 1)
+    for m in (1, 2, 2.5, 5, 10):
+        if m * k >= x:
+            return int(m * k)
+    return int(10 * k)
+
+
+def chart(callgrind_md, svg_path):
+    values = chart_values(callgrind_md)
+    missing = [f"{f}-{k}" for f in FRAMEWORKS for k in KINDS if f"{f}-{k}" not in values]
+    if missing:
+        print(f"missing rows: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    panel_w, bar_h, gap, label_w, left, top = 360, 14, 4, 78, 20, 70
+    rows = max(len([v for v in CHART_VARIANTS if v[1] in values[f"{f}-{k}"]]) for f in FRAMEWORKS for k in KINDS)
+    panel_h = 34 + rows * (bar_h + gap) + 22
+    width = left + 2 * (label_w + panel_w + 40)
+    height = top + len(FRAMEWORKS) * panel_h + 10
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{left}" y="22" font-size="15" font-weight="bold">Instructions per request '
+        f"(callgrind, benches/callgrind.sh)</text>",
+        f'<text x="{left}" y="40" fill="#555">Each panel has its own scale from 0. floor = the least any '
+        f"CORS middleware pays on that framework; ours − floor is our adapter's overhead.</text>",
+    ]
+    lx = left
+    for name, _, colour in CHART_VARIANTS:
+        out.append(f'<rect x="{lx}" y="50" width="10" height="10" fill="{colour}"/>')
+        out.append(f'<text x="{lx + 14}" y="59">{esc(name)}</text>')
+        lx += 24 + 7 * len(name)
+    for i, f in enumerate(FRAMEWORKS):
+        for j, k in enumerate(KINDS):
+            g = f"{f}-{k}"
+            vals = values[g]
+            x0 = left + j * (label_w + panel_w + 40) + label_w
+            y0 = top + i * panel_h
+            scale_max = nice_max(max(vals.values()))
+            floor = vals.get("floor")
+            title = f"{g}"
+            if floor is not None and "ours" in vals:
+                title += f": ours − floor = {vals['ours'] - floor}"
+                if "native" in vals:
+                    title += f", native − floor = {vals['native'] - floor}"
+            out.append(f'<text x="{x0 - label_w}" y="{y0 + 14}" font-weight="bold">{esc(title)}</text>')
+            y = y0 + 24
+            for name, key, colour in CHART_VARIANTS:
+                if key not in vals:
+                    continue
+                v = vals[key]
+                w = panel_w * v / scale_max
+                out.append(f'<text x="{x0 - 6}" y="{y + bar_h - 3}" text-anchor="end">{esc(name)}</text>')
+                out.append(
+                    f'<rect x="{x0}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}">'
+                    f"<title>{esc(g)} {esc(name)}: {v}</title></rect>"
+                )
+                out.append(f'<text x="{x0 + w + 4:.1f}" y="{y + bar_h - 3}">{v}</text>')
+                y += bar_h + gap
+            if floor is not None:
+                fx = x0 + panel_w * floor / scale_max
+                out.append(
+                    f'<line x1="{fx:.1f}" y1="{y0 + 20}" x2="{fx:.1f}" y2="{y}" '
+                    f'stroke="#4c78a8" stroke-dasharray="3,2"/>'
+                )
+            out.append(f'<line x1="{x0}" y1="{y + 2}" x2="{x0 + panel_w}" y2="{y + 2}" stroke="#999"/>')
+            for t in (0, scale_max // 2, scale_max):
+                tx = x0 + panel_w * t / scale_max
+                out.append(f'<line x1="{tx:.1f}" y1="{y + 2}" x2="{tx:.1f}" y2="{y + 6}" stroke="#999"/>')
+                out.append(f'<text x="{tx:.1f}" y="{y + 16}" text-anchor="middle" fill="#555">{t}</text>')
+    out.append("</svg>")
+    Path(svg_path).write_text("\n".join(out) + "\n")
+    return 0
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--frameworks":
         if len(sys.argv) != 4:
             print("usage: report.py --frameworks CALLGRIND_MD ALLOCS_MD", file=sys.stderr)
             return 2
         return frameworks_table(sys.argv[2], sys.argv[3])
+    if len(sys.argv) > 1 and sys.argv[1] == "--chart":
+        if len(sys.argv) != 4:
+            print("usage: report.py --chart CALLGRIND_MD SVG", file=sys.stderr)
+            return 2
+        return chart(sys.argv[2], sys.argv[3])
     if len(sys.argv) > 1 and sys.argv[1] == "--save":
         root = Path(sys.argv[3]) if len(sys.argv) > 3 else default_root()
         Path(sys.argv[2]).write_text(json.dumps(framework_estimates(root), indent=1))
@@ -202,16 +324,20 @@ def main():
 
     out.append("")
     out.append(
-        "| group | bare | ours | native | ours − bare | native − bare | "
+        "| group | bare | floor | ours | native | ours − bare | native − bare | ours − floor | "
         "(ours − bare) / (native − bare) | target ≤ 0.5 |"
     )
-    out.append("|---|---:|---:|---:|---:|---:|---:|---|")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for f in FRAMEWORKS:
         for k in KINDS:
             g = f"{f}-{k}"
             bare, ours, native = (estimate(root, g, v) for v in ("bare", "ours", "native"))
+            floor = estimate(root, g, "floor")
+            over_floor = fmt(ours - floor) if None not in (ours, floor) else "—"
             if None in (bare, ours, native):
-                out.append(f"| `{g}` | {fmt(bare)} | {fmt(ours)} | {fmt(native)} | | | | missing |")
+                out.append(
+                    f"| `{g}` | {fmt(bare)} | {fmt(floor)} | {fmt(ours)} | {fmt(native)} | | | | | missing |"
+                )
                 missed.append(f"{g}: no estimates")
                 continue
             d_ours, d_native = ours - bare, native - bare
@@ -219,8 +345,8 @@ def main():
             if not ok:
                 missed.append(f"{g}: (ours − bare) / (native − bare) = {ratio_s}")
             out.append(
-                f"| `{g}` | {fmt(bare)} | {fmt(ours)} | {fmt(native)} | {fmt(d_ours)} | "
-                f"{fmt(d_native)} | {ratio_s} | {'met' if ok else '**missed**'} |"
+                f"| `{g}` | {fmt(bare)} | {fmt(floor)} | {fmt(ours)} | {fmt(native)} | {fmt(d_ours)} | "
+                f"{fmt(d_native)} | {over_floor} | {ratio_s} | {'met' if ok else '**missed**'} |"
             )
 
     out.append("")

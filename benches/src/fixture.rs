@@ -36,6 +36,20 @@ impl Framework {
         }
     }
 
+    /// The variants [`visit`] builds for this framework, in report order.
+    pub fn variants(self) -> &'static [Variant] {
+        const FOUR: [Variant; 4] = [
+            Variant::Bare,
+            Variant::Floor,
+            Variant::Ours,
+            Variant::Native,
+        ];
+        match self {
+            Framework::Warp => &Variant::ALL,
+            _ => &FOUR,
+        }
+    }
+
     /// The framework's usual CORS crate, which the `native` variant uses.
     pub fn native_crate(self) -> &'static str {
         match self {
@@ -110,23 +124,41 @@ impl fmt::Display for Kind {
 pub enum Variant {
     /// The example app without any CORS middleware.
     Bare,
+    /// The example app with the smallest middleware the framework's own API allows that
+    /// writes exactly the header lines our adapter writes for the fixture's request
+    /// ([`crate::floor_lines`], static values; for a preflight the same answer status),
+    /// reading and deciding nothing: the least any CORS middleware pays on that framework.
+    Floor,
     /// The example app with this workspace's adapter and [`crate::policy`].
     Ours,
     /// The example app with the framework's own CORS crate, configured like
     /// [`crate::policy`].
     Native,
+    /// warp only: `cors-axum`'s tower layer around `warp::service(app)` (the service
+    /// `warp::serve` runs, which hyper-util serves), instead of the `cors_warp::cors!`
+    /// filter wrapper.
+    OursTower,
 }
 
 impl Variant {
-    /// The three variants, in report order.
-    pub const ALL: [Variant; 3] = [Variant::Bare, Variant::Ours, Variant::Native];
+    /// Every variant, in report order (`ours-tower` exists for warp only, see
+    /// [`Framework::variants`]).
+    pub const ALL: [Variant; 5] = [
+        Variant::Bare,
+        Variant::Floor,
+        Variant::Ours,
+        Variant::Native,
+        Variant::OursTower,
+    ];
 
     /// The bench function name.
     pub fn name(self) -> &'static str {
         match self {
             Variant::Bare => "bare",
+            Variant::Floor => "floor",
             Variant::Ours => "ours",
             Variant::Native => "native",
+            Variant::OursTower => "ours-tower",
         }
     }
 }
@@ -146,6 +178,40 @@ pub struct Probe {
     pub allow_origin: Option<String>,
     /// The `Access-Control-Allow-Headers` value, if any.
     pub allow_headers: Option<String>,
+    /// Every header line of the response, names lower-case, sorted by name (a stable
+    /// sort: the lines of one name keep their order), values lossily as text.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Probe {
+    /// A probe from a response's status and header lines (in the map's order).
+    pub fn new<N: AsRef<str>, V: AsRef<[u8]>>(
+        status: u16,
+        lines: impl IntoIterator<Item = (N, V)>,
+    ) -> Self {
+        let mut headers: Vec<(String, String)> = lines
+            .into_iter()
+            .map(|(n, v)| {
+                (
+                    n.as_ref().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_ref()).into_owned(),
+                )
+            })
+            .collect();
+        headers.sort_by(|a, b| a.0.cmp(&b.0));
+        let get = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        Self {
+            status,
+            allow_origin: get("access-control-allow-origin"),
+            allow_headers: get("access-control-allow-headers"),
+            headers,
+        }
+    }
 }
 
 /// An app built once, with its own single-threaded runtime, that sends one request at a
@@ -170,12 +236,13 @@ pub trait Fixture {
 
 /// What [`visit`] hands each fixture to.
 pub trait Visitor {
-    /// Called once per variant, in [`Variant::ALL`] order; the fixture is dropped after.
+    /// Called once per variant, in [`Framework::variants`] order; the fixture is dropped
+    /// after.
     fn visit<F: Fixture>(&mut self, variant: Variant, fixture: F);
 }
 
-/// Builds the three variants of framework `f`'s app for requests of kind `k`, one after
-/// the other, and hands each to `v`.
+/// Builds the variants of framework `f`'s app ([`Framework::variants`]) for requests of
+/// kind `k`, one after the other, and hands each to `v`.
 ///
 /// axum's `ours` and `native` wrap the whole `Router` as a tower service
 /// (`Layer::layer(&layer, router)`), the same way for both, so the group measures the
@@ -185,11 +252,15 @@ pub fn visit<V: Visitor>(f: Framework, k: Kind, v: &mut V) {
     if let Framework::Axum = f {
         return crate::on_axum::visit_around_router(k, v);
     }
-    for variant in Variant::ALL {
+    for &variant in f.variants() {
         match f {
             Framework::Axum => {}
             Framework::Actix => crate::on_actix::visit(k, variant, v),
-            Framework::Rocket => v.visit(variant, crate::on_rocket::fixture(k, variant)),
+            Framework::Rocket => {
+                if let Some(fixture) = crate::on_rocket::fixture(k, variant) {
+                    v.visit(variant, fixture)
+                }
+            }
             Framework::Warp => crate::on_warp::visit(k, variant, v),
         }
     }

@@ -6,7 +6,9 @@
 //! * `F-K` for each [`Framework`] F and [`Kind`] K: [`visit`] builds the example app of
 //!   `cors-examples` three ways ([`Variant`]: bare, with our adapter, with the
 //!   framework's own CORS crate configured like [`policy`]), each once, as a [`Fixture`]
-//!   that sends one request through the app in process.
+//!   that sends one request through the app in process. The `floor` variant writes
+//!   [`floor_lines`] with the framework's smallest middleware; `tests/fixtures.rs` checks
+//!   that they are exactly the lines our adapter writes.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -43,6 +45,117 @@ pub const PREFLIGHT_HEADER: &str = "content-type";
 
 /// The path every framework request goes to: `GET /` answers 200 `ok` in every example app.
 pub const PATH: &str = "/";
+
+/// The status our adapters answer an allowed preflight with, which the preflight floor
+/// answers with too.
+pub const PREFLIGHT_STATUS: u16 = 204;
+
+/// The CORS header lines our adapter writes for an allowed simple request under
+/// [`policy`] (onto a response without `Vary`), in the order it writes them.
+pub const SIMPLE_LINES: [(&str, &str); 4] = [
+    ("access-control-allow-origin", ORIGIN),
+    ("access-control-allow-credentials", "true"),
+    ("access-control-expose-headers", EXPOSE_HEADER),
+    ("vary", "origin"),
+];
+
+/// The header lines of our adapter's answer to an allowed preflight under [`policy`],
+/// in the order it writes them.
+pub const PREFLIGHT_LINES: [(&str, &str); 6] = [
+    ("access-control-allow-origin", ORIGIN),
+    ("access-control-allow-credentials", "true"),
+    ("access-control-allow-methods", "GET,HEAD,POST,PUT"),
+    (
+        "access-control-allow-headers",
+        "content-type,x-requested-with",
+    ),
+    ("access-control-max-age", "600"),
+    (
+        "vary",
+        "origin, access-control-request-method, access-control-request-headers",
+    ),
+];
+
+/// The lines the `floor` variant writes for requests of kind `k`: [`SIMPLE_LINES`] or
+/// [`PREFLIGHT_LINES`].
+pub fn floor_lines(k: Kind) -> &'static [(&'static str, &'static str)] {
+    match k {
+        Kind::Simple => &SIMPLE_LINES,
+        Kind::Preflight => &PREFLIGHT_LINES,
+    }
+}
+
+/// The floor's header lines as `http` 1.x constants (axum, warp), validated at compile
+/// time, so that writing one costs no validation and no reference count.
+pub mod http_lines {
+    use http::header::{self, HeaderName, HeaderValue};
+
+    /// [`crate::SIMPLE_LINES`].
+    pub const SIMPLE: [(HeaderName, HeaderValue); 4] = [
+        (
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static(crate::ORIGIN),
+        ),
+        (
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        ),
+        (
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(crate::EXPOSE_HEADER),
+        ),
+        (header::VARY, HeaderValue::from_static("origin")),
+    ];
+
+    /// [`crate::PREFLIGHT_LINES`].
+    pub const PREFLIGHT: [(HeaderName, HeaderValue); 6] = [
+        (
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static(crate::ORIGIN),
+        ),
+        (
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        ),
+        (
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET,HEAD,POST,PUT"),
+        ),
+        (
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("content-type,x-requested-with"),
+        ),
+        (
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        ),
+        (
+            header::VARY,
+            HeaderValue::from_static(
+                "origin, access-control-request-method, access-control-request-headers",
+            ),
+        ),
+    ];
+
+    /// Appends [`SIMPLE`] to a response's headers.
+    #[inline]
+    pub fn append_simple(map: &mut http::HeaderMap) {
+        for (n, v) in SIMPLE {
+            map.append(n, v);
+        }
+    }
+
+    /// A preflight answer's headers: [`PREFLIGHT`], with room for the `Content-Length`
+    /// a server adds (as our adapter reserves).
+    #[inline]
+    pub fn preflight_map() -> http::HeaderMap {
+        let mut map = http::HeaderMap::with_capacity(PREFLIGHT.len() + 1);
+        for (n, v) in PREFLIGHT {
+            map.append(n, v);
+        }
+        map
+    }
+}
 
 /// The policy the framework benchmarks configure (ours and each native crate alike):
 /// one exact origin, GET/POST/PUT, `content-type` and `x-requested-with`, credentials,
@@ -259,4 +372,12 @@ pub fn current_thread() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .unwrap_or_else(|e| panic!("tokio runtime: {e}"))
+}
+
+/// The [`Probe`] of an `http` 1.x response.
+pub(crate) fn http_probe(status: http::StatusCode, headers: &http::HeaderMap) -> Probe {
+    Probe::new(
+        status.as_u16(),
+        headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())),
+    )
 }

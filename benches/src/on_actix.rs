@@ -1,6 +1,9 @@
-//! actix-web: the example app bare, with [`cors_actix::Cors`], or with `actix-cors`;
+//! actix-web: the example app bare, with the floor middleware (`App::wrap_fn`), with
+//! [`cors_actix::Cors`], or with `actix-cors`;
 //! requests go through actix-web's test service (`test::init_service` +
 //! `test::call_service`) on the fixture's own actix system.
+
+use std::future::ready;
 
 use actix_http::Request;
 use actix_web::body::MessageBody;
@@ -21,6 +24,57 @@ pub fn native_cors() -> actix_cors::Cors {
         .expose_headers([HeaderName::from_static(crate::EXPOSE_HEADER)])
         .supports_credentials()
         .max_age(crate::MAX_AGE as usize)
+}
+
+/// The floor's header lines as actix constants ([`crate::SIMPLE_LINES`],
+/// [`crate::PREFLIGHT_LINES`]), validated at compile time.
+mod lines {
+    use actix_web::http::header::{self, HeaderName, HeaderValue};
+
+    pub const SIMPLE: [(HeaderName, HeaderValue); 4] = [
+        (
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static(crate::ORIGIN),
+        ),
+        (
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        ),
+        (
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(crate::EXPOSE_HEADER),
+        ),
+        (header::VARY, HeaderValue::from_static("origin")),
+    ];
+
+    pub const PREFLIGHT: [(HeaderName, HeaderValue); 6] = [
+        (
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static(crate::ORIGIN),
+        ),
+        (
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        ),
+        (
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET,HEAD,POST,PUT"),
+        ),
+        (
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("content-type,x-requested-with"),
+        ),
+        (
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        ),
+        (
+            header::VARY,
+            HeaderValue::from_static(
+                "origin, access-control-request-method, access-control-request-headers",
+            ),
+        ),
+    ];
 }
 
 /// The actix fixture: the initialised test service, built once on its actix system.
@@ -52,6 +106,43 @@ pub fn visit<V: Visitor>(kind: Kind, variant: Variant, v: &mut V) {
             let service = sys.block_on(test::init_service(app));
             v.visit(variant, ActixFixture { sys, service, kind });
         }
+        // The smallest middleware actix-web's API allows: `wrap_fn`, a closure around the
+        // inner service (no boxing). Simple: await the app's response and append the
+        // lines; preflight: answer without calling the app.
+        Variant::Floor => match kind {
+            Kind::Simple => {
+                use futures_util::TryFutureExt;
+                let app = App::new()
+                    .wrap_fn(|req, srv| {
+                        srv.call(req).map_ok(|mut res| {
+                            let map = res.headers_mut();
+                            for (n, v) in lines::SIMPLE {
+                                map.append(n, v);
+                            }
+                            res
+                        })
+                    })
+                    .configure(actix_app::configure);
+                let service = sys.block_on(test::init_service(app));
+                v.visit(variant, ActixFixture { sys, service, kind });
+            }
+            Kind::Preflight => {
+                let app = App::new()
+                    .wrap_fn(|req: actix_web::dev::ServiceRequest, _| {
+                        let mut res =
+                            actix_web::HttpResponse::new(actix_web::http::StatusCode::NO_CONTENT);
+                        let map = res.headers_mut();
+                        for (n, v) in lines::PREFLIGHT {
+                            map.append(n, v);
+                        }
+                        ready(Ok(req.into_response(res)))
+                    })
+                    .configure(actix_app::configure);
+                let service = sys.block_on(test::init_service(app));
+                v.visit(variant, ActixFixture { sys, service, kind });
+            }
+        },
+        Variant::OursTower => {}
     }
 }
 
@@ -89,15 +180,11 @@ where
         let res = self
             .sys
             .block_on(test::call_service(&self.service, self.request()));
-        let get = |n: &str| {
+        Probe::new(
+            res.status().as_u16(),
             res.headers()
-                .get(n)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        };
-        Probe {
-            status: res.status().as_u16(),
-            allow_origin: get("access-control-allow-origin"),
-            allow_headers: get("access-control-allow-headers"),
-        }
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_bytes())),
+        )
     }
 }

@@ -1,10 +1,15 @@
-//! warp: the example filter bare, with [`cors_warp::cors!`], or with `warp::cors()`;
-//! requests go through `warp::test::request()...reply(&filter)`.
+//! warp: the example filter bare, with the floor (`Filter::map`), with
+//! [`cors_warp::cors!`], with `warp::cors()`, or as `warp::service(app)` inside
+//! [`cors_axum::Cors`] (`ours-tower`); every variant is the tower service `warp::serve`
+//! runs (`warp::service(filter)`, which hyper-util serves), and requests go through
+//! `tower::ServiceExt::oneshot` on a clone of it, as for axum.
+
+use std::convert::Infallible;
 
 use tokio::runtime::Runtime;
-use warp::http::HeaderValue;
-use warp::test::RequestBuilder;
-use warp::{Filter, Rejection, Reply};
+use tower::ServiceExt;
+use warp::Filter;
+use warp::http::{HeaderValue, Request, Response, StatusCode};
 
 use crate::{Fixture, Kind, Probe, Variant, Visitor};
 
@@ -19,69 +24,97 @@ pub fn native_cors() -> warp::filters::cors::Builder {
         .max_age(crate::MAX_AGE)
 }
 
-/// The warp fixture: the filter, built once, and a current-thread runtime.
-pub struct WarpFixture<F> {
+/// The warp fixture: the service, built once, and a current-thread runtime.
+pub struct WarpFixture<S> {
     rt: Runtime,
-    filter: F,
+    service: S,
     kind: Kind,
 }
 
 /// Builds the `variant` of the example filter for requests of kind `kind` and hands it
-/// to `v` (the three variants are three filter types).
+/// to `v` (the variants are different service types).
 pub fn visit<V: Visitor>(kind: Kind, variant: Variant, v: &mut V) {
     use cors_examples::warp_app;
     match variant {
-        Variant::Bare => v.visit(variant, fixture(kind, warp_app::bare())),
-        Variant::Ours => v.visit(variant, fixture(kind, warp_app::with_cors(crate::policy()))),
-        Variant::Native => v.visit(variant, fixture(kind, warp_app::bare().with(native_cors()))),
+        Variant::Bare => v.visit(variant, fixture(kind, warp::service(warp_app::bare()))),
+        // The smallest middleware warp's API allows: `map` over the app's reply for the
+        // simple request; for the preflight, the answer alone (a filter that answers
+        // without running the app: `.or(app)` behind it would never run, and `or` wants
+        // a filter that can reject).
+        Variant::Floor => match kind {
+            Kind::Simple => {
+                let floor = warp_app::bare().map(|mut res: warp::reply::Response| {
+                    crate::http_lines::append_simple(res.headers_mut());
+                    res
+                });
+                v.visit(variant, fixture(kind, warp::service(floor)))
+            }
+            Kind::Preflight => {
+                let floor = warp::any().map(|| {
+                    let mut res = warp::reply::Response::default();
+                    *res.status_mut() = StatusCode::NO_CONTENT;
+                    *res.headers_mut() = crate::http_lines::preflight_map();
+                    res
+                });
+                v.visit(variant, fixture(kind, warp::service(floor)))
+            }
+        },
+        Variant::Ours => v.visit(
+            variant,
+            fixture(kind, warp::service(warp_app::with_cors(crate::policy()))),
+        ),
+        Variant::Native => v.visit(
+            variant,
+            fixture(kind, warp::service(warp_app::bare().with(native_cors()))),
+        ),
+        Variant::OursTower => {
+            let service = cors_axum::Cors::new(warp::service(warp_app::bare()), crate::policy());
+            v.visit(variant, fixture(kind, service))
+        }
     }
 }
 
-fn fixture<F>(kind: Kind, filter: F) -> WarpFixture<F> {
+fn fixture<S>(kind: Kind, service: S) -> WarpFixture<S> {
     WarpFixture {
         rt: crate::current_thread(),
-        filter,
+        service,
         kind,
     }
 }
 
-impl<F> Fixture for WarpFixture<F>
+/// The request body type (empty: allocation-free, `Send + Sync` as `warp::service` wants).
+type ReqBody = String;
+
+impl<S, B> Fixture for WarpFixture<S>
 where
-    F: Filter<Error = Rejection> + 'static,
-    F::Extract: Reply + Send,
+    S: tower::Service<Request<ReqBody>, Response = Response<B>, Error = Infallible> + Clone,
 {
     type Request<'a>
-        = RequestBuilder
+        = Request<ReqBody>
     where
-        F: 'a;
+        S: 'a;
 
-    fn request(&self) -> RequestBuilder {
-        let mut req = warp::test::request()
+    fn request(&self) -> Request<ReqBody> {
+        let mut req = Request::builder()
             .method(self.kind.method())
-            .path(crate::PATH);
+            .uri(crate::PATH);
         for (name, value) in self.kind.headers() {
             // Static values, as in every fixture: cloning one is a refcount (as for the
             // values hyper parses), never a copy.
             req = req.header(*name, HeaderValue::from_static(value));
         }
-        req
+        req.body(String::new()).expect("request")
     }
 
-    fn send(&self, req: RequestBuilder) -> u16 {
-        self.rt.block_on(req.reply(&self.filter)).status().as_u16()
+    fn send(&self, req: Request<ReqBody>) -> u16 {
+        let Ok(res) = self.rt.block_on(self.service.clone().oneshot(req));
+        res.status().as_u16()
     }
 
     fn probe(&self) -> Probe {
-        let res = self.rt.block_on(self.request().reply(&self.filter));
-        let get = |n: &str| {
-            res.headers()
-                .get(n)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        };
-        Probe {
-            status: res.status().as_u16(),
-            allow_origin: get("access-control-allow-origin"),
-            allow_headers: get("access-control-allow-headers"),
-        }
+        let Ok(res) = self
+            .rt
+            .block_on(self.service.clone().oneshot(self.request()));
+        crate::http_probe(res.status(), res.headers())
     }
 }

@@ -1,7 +1,9 @@
 //! Every framework fixture answers what the benchmarks claim to measure, so that no bench
-//! silently times an error: simple requests are 200 with our CORS headers on `ours` and
-//! `native`; preflights are 204 from our adapters, whatever status the native crate
-//! answers (pinned below) with its CORS headers, and 404/405 from the bare apps.
+//! silently times an error: simple requests are 200 with our CORS headers on `floor`,
+//! `ours`, `native` (and warp's `ours-tower`); preflights are 204 from our adapters and
+//! the floors, whatever status the native crate answers (pinned below) with its CORS
+//! headers, and 404/405 from the bare apps. The floor writes exactly our adapter's header
+//! lines, so that it cannot drift from what it is the floor of.
 
 use cors_benches::{Fixture, Framework, Kind, Probe, Variant, Visitor, visit};
 
@@ -15,8 +17,6 @@ fn native_preflight_status(f: Framework) -> u16 {
 }
 
 struct Check {
-    framework: Framework,
-    kind: Kind,
     seen: Vec<(Variant, Probe)>,
 }
 
@@ -29,19 +29,28 @@ impl Visitor for Check {
     }
 }
 
+fn probes(framework: Framework, kind: Kind) -> Vec<(Variant, Probe)> {
+    let mut check = Check { seen: Vec::new() };
+    visit(framework, kind, &mut check);
+    check.seen
+}
+
+fn probe_of(seen: &[(Variant, Probe)], v: Variant) -> &Probe {
+    &seen
+        .iter()
+        .find(|(w, _)| *w == v)
+        .unwrap_or_else(|| panic!("no {v} fixture"))
+        .1
+}
+
 #[test]
 fn every_fixture_answers_as_expected() {
     for framework in Framework::ALL {
         for kind in Kind::ALL {
-            let mut check = Check {
-                framework,
-                kind,
-                seen: Vec::new(),
-            };
-            visit(framework, kind, &mut check);
-            let Check { seen, .. } = check;
-            let id = format!("{}-{}", check.framework, check.kind);
-            assert_eq!(seen.len(), 3, "{id}");
+            let seen = probes(framework, kind);
+            let id = format!("{framework}-{kind}");
+            let variants: Vec<Variant> = seen.iter().map(|(v, _)| *v).collect();
+            assert_eq!(variants, framework.variants(), "{id}");
             for (variant, probe) in seen {
                 eprintln!("{id}/{variant}: {probe:?}");
                 let cors = variant != Variant::Bare;
@@ -52,14 +61,18 @@ fn every_fixture_answers_as_expected() {
                         "{id}/{variant}: {}",
                         probe.status
                     ),
-                    (Kind::Preflight, Variant::Ours) => {
-                        assert_eq!(probe.status, 204, "{id}/{variant}")
-                    }
                     (Kind::Preflight, Variant::Native) => assert_eq!(
                         probe.status,
                         native_preflight_status(framework),
                         "{id}/{variant}"
                     ),
+                    (Kind::Preflight, _) => {
+                        assert_eq!(
+                            probe.status,
+                            cors_benches::PREFLIGHT_STATUS,
+                            "{id}/{variant}"
+                        )
+                    }
                 }
                 let origin = probe.allow_origin.as_deref();
                 if cors {
@@ -74,6 +87,39 @@ fn every_fixture_answers_as_expected() {
                         "{id}/{variant}: allow-headers {headers:?}"
                     );
                 }
+            }
+        }
+    }
+}
+
+/// The floor writes exactly what ours writes: the same status and the same header lines
+/// (all of them, not only the CORS ones), and the lines it adds over the bare app are
+/// the ones `cors_benches::floor_lines` names.
+#[test]
+fn the_floor_writes_exactly_our_header_lines() {
+    for framework in Framework::ALL {
+        for kind in Kind::ALL {
+            let seen = probes(framework, kind);
+            let id = format!("{framework}-{kind}");
+            let floor = probe_of(&seen, Variant::Floor);
+            let ours = probe_of(&seen, Variant::Ours);
+            assert_eq!(floor.status, ours.status, "{id}");
+            assert_eq!(floor.headers, ours.headers, "{id}: floor vs ours");
+            // The CORS lines and Vary, in the order our adapter writes them.
+            let cors: Vec<(&str, &str)> = ours
+                .headers
+                .iter()
+                .filter(|(n, _)| n.starts_with("access-control-") || n == "vary")
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            let mut want = cors_benches::floor_lines(kind).to_vec();
+            want.sort_by(|a, b| a.0.cmp(b.0));
+            assert_eq!(cors, want, "{id}: our CORS lines vs floor_lines");
+            if framework == Framework::Warp {
+                // The tower path writes the same lines as the filter wrapper.
+                let tower = probe_of(&seen, Variant::OursTower);
+                assert_eq!(tower.status, ours.status, "{id}");
+                assert_eq!(tower.headers, ours.headers, "{id}: ours-tower vs ours");
             }
         }
     }

@@ -38,9 +38,15 @@ pub struct PendingHeaders {
 impl PendingHeaders {
     /// Decides on a request ([`Policy::decide`]) from its method and headers.
     pub fn decide(policy: &Policy, method: &Method, headers: &HeaderMap) -> Self {
-        let view = CorsRequest::from_http(method, headers);
+        let (view, origin) = CorsRequest::from_http_keeping_origin(method, headers);
         Self {
-            pending: policy.decide(&view, |v| owned(v, headers)),
+            pending: policy.decide(&view, |v| match (v, origin) {
+                // The first `Origin` value, kept from the view's loop: no second lookup.
+                (Value::Origin(b), Some(first)) if std::ptr::eq(first.as_bytes(), b) => {
+                    Some(first.clone())
+                }
+                _ => owned(v, headers),
+            }),
             policy: policy.clone(),
         }
     }

@@ -152,10 +152,23 @@ impl<V> Pending<V> {
     pub fn write_to<H: ResponseHeaders<Value = V>>(self, out: &mut H) {
         let answer = matches!(self.action, Action::Respond { .. });
         let clears = self.clears;
-        let stale = clears != 0
-            && out.any_name(|n| {
-                CorsHeader::is_access_control_name(n) || (answer && n.eq_ignore_ascii_case("vary"))
+        // Whether the response has a `Vary` line, when the scan for stale headers looked
+        // at every name (it found none): then no second lookup of `Vary` is needed.
+        let mut has_vary = None;
+        let stale = clears != 0 && {
+            let mut saw_vary = false;
+            let stale = out.any_name(|n| {
+                if n.eq_ignore_ascii_case("vary") {
+                    saw_vary = true;
+                    return answer;
+                }
+                CorsHeader::is_access_control_name(n)
             });
+            if !stale {
+                has_vary = Some(saw_vary);
+            }
+            stale
+        };
         if stale {
             for h in CorsHeader::ALL {
                 if clears & (1 << h as u8) != 0 {
@@ -172,7 +185,7 @@ impl<V> Pending<V> {
             out.reserve(self.len() + 2);
         }
         self.write_headers(out);
-        let line = if answer {
+        let line = if answer || has_vary == Some(false) {
             Some(vary.as_str()).filter(|v| !v.is_empty())
         } else {
             vary.append_to(out.vary())

@@ -248,6 +248,15 @@ impl<'a> CorsRequest<'a> {
     /// assert!(view.is_preflight());
     /// ```
     pub fn from_http(method: &'a http::Method, headers: &'a http::HeaderMap) -> Self {
+        Self::from_http_keeping_origin(method, headers).0
+    }
+
+    /// [`CorsRequest::from_http`], and the request's first `Origin` value, kept so that
+    /// echoing it needs no second hashed lookup.
+    pub(crate) fn from_http_keeping_origin(
+        method: &'a http::Method,
+        headers: &'a http::HeaderMap,
+    ) -> (Self, Option<&'a http::HeaderValue>) {
         use http::header::{
             ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, HeaderName, ORIGIN,
         };
@@ -255,22 +264,30 @@ impl<'a> CorsRequest<'a> {
         const ACRPN: HeaderName =
             HeaderName::from_static(names::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK);
         let mut req = Self::new(method.as_str().as_bytes());
-        for v in headers.get_all(ORIGIN) {
-            req.push_origin(v.as_bytes());
+        let mut origin = None;
+        if *method != http::Method::OPTIONS {
+            // Only an `OPTIONS` can be a preflight: one hashed lookup of `Origin`.
+            for v in headers.get_all(ORIGIN) {
+                origin.get_or_insert(v);
+                req.push_origin(v.as_bytes());
+            }
+            return (req, origin);
         }
-        if req.needs_preflight_headers() {
-            // One pass comparing typed names costs less than three hashed lookups of long
-            // names; values of one name come in their order.
-            for (name, v) in headers {
-                if *name == ACCESS_CONTROL_REQUEST_METHOD {
-                    req.push_request_method(v.as_bytes());
-                } else if *name == ACCESS_CONTROL_REQUEST_HEADERS {
-                    req.push_request_headers(v.as_bytes());
-                } else if *name == ACRPN {
-                    req.push_private_network(v.as_bytes());
-                }
+        // One pass comparing typed names costs less than a hashed lookup of `Origin` and
+        // another pass for the `Access-Control-Request-*` headers (which count only with
+        // an `Origin`); values of one name come in their order.
+        for (name, v) in headers {
+            if *name == ORIGIN {
+                origin.get_or_insert(v);
+                req.push_origin(v.as_bytes());
+            } else if *name == ACCESS_CONTROL_REQUEST_METHOD {
+                req.push_request_method(v.as_bytes());
+            } else if *name == ACCESS_CONTROL_REQUEST_HEADERS {
+                req.push_request_headers(v.as_bytes());
+            } else if *name == ACRPN {
+                req.push_private_network(v.as_bytes());
             }
         }
-        req
+        (req, origin)
     }
 }
