@@ -392,19 +392,16 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let Some(plan) = self.plan(&req) else {
-            return CorsFuture {
-                inner: Inner::Forwarded {
-                    fut: self.service.call(req),
-                    plan: None,
-                },
-            };
-        };
-        match plan.pending.action() {
-            Action::Respond { status } => {
+        // `None` where a route switches CORS off: the response as the handler makes it.
+        let plan = self.plan(&req);
+        match plan.as_ref().map(|p| p.pending.action()) {
+            Some(Action::Respond { status }) => {
                 // An empty answer: no body, no `Content-Type`.
-                let mut res = HttpResponse::new(plan.shared.status(status));
-                plan.write_to(res.headers_mut());
+                let mut res = HttpResponse::new(StatusCode::OK);
+                if let Some(plan) = plan {
+                    *res.status_mut() = plan.shared.status(status);
+                    plan.write_to(res.headers_mut());
+                }
                 let res = req.into_response(res);
                 CorsFuture {
                     inner: Inner::Answered {
@@ -412,10 +409,10 @@ where
                     },
                 }
             }
-            Action::Forward => CorsFuture {
+            _ => CorsFuture {
                 inner: Inner::Forwarded {
                     fut: self.service.call(req),
-                    plan: Some(plan),
+                    plan,
                 },
             },
         }

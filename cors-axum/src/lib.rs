@@ -183,30 +183,26 @@ where
     }
 
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
-        let set = self.policy.load();
-        let Some(policy) = set.select(req.uri().path()) else {
-            // A route with `policy = "off"`: no CORS handling at all.
-            return ResponseFuture {
-                kind: Kind::Forward {
-                    future: self.inner.call(req),
-                    pending: None,
-                },
-            };
-        };
-        let pending = Pending::decide(policy, req.method(), req.headers());
-        drop(set);
-        let kind = match pending.action() {
-            Action::Respond { status } => {
+        // `None` where a route switches CORS off: the response as the handler makes it.
+        let pending = self
+            .policy
+            .load()
+            .select(req.uri().path())
+            .map(|policy| Pending::decide(policy, req.method(), req.headers()));
+        let kind = match pending.as_ref().map(Pending::action) {
+            Some(Action::Respond { status }) => {
                 let mut res = Response::new(ResBody::default());
                 *res.status_mut() = status.to_http();
-                pending.write_to(res.headers_mut());
+                if let Some(pending) = pending {
+                    pending.write_to(res.headers_mut());
+                }
                 Kind::Respond {
                     response: Some(res),
                 }
             }
-            Action::Forward => Kind::Forward {
+            _ => Kind::Forward {
                 future: self.inner.call(req),
-                pending: Some(pending),
+                pending,
             },
         };
         ResponseFuture { kind }
