@@ -42,6 +42,10 @@ pub enum Key {
     LogLevel,
     /// `debug`
     Debug,
+    /// `csrf_protection`
+    CsrfProtection,
+    /// `websocket_origin_check`
+    WebsocketOriginCheck,
     /// The document as a whole: it cannot be read, is not valid TOML, JSON or YAML, or is
     /// not a table of keys.
     Document,
@@ -51,7 +55,7 @@ pub enum Key {
 
 impl Key {
     /// Every key a policy has, in the order of [`PolicyConfig`](crate::PolicyConfig)'s fields.
-    pub const ALL: [Key; 12] = [
+    pub const ALL: [Key; 14] = [
         Key::AllowOrigins,
         Key::AllowMethods,
         Key::AllowHeaders,
@@ -64,6 +68,8 @@ impl Key {
         Key::DangerouslyAllowInsecureOrigins,
         Key::LogLevel,
         Key::Debug,
+        Key::CsrfProtection,
+        Key::WebsocketOriginCheck,
     ];
 
     /// The key as written in a policy file; `"policy"` for [`Key::Document`].
@@ -86,6 +92,8 @@ impl Key {
             Key::DangerouslyAllowInsecureOrigins => "dangerously_allow_insecure_origins",
             Key::LogLevel => "log_level",
             Key::Debug => "debug",
+            Key::CsrfProtection => "csrf_protection",
+            Key::WebsocketOriginCheck => "websocket_origin_check",
             Key::Document => "policy",
             Key::Unknown(name) => name,
         }
@@ -230,6 +238,9 @@ pub enum ProblemKind {
     MaxAgeTooLarge,
     /// `preflight_status` outside 200..=299.
     PreflightStatusOutOfRange,
+    /// `csrf_protection` or `websocket_origin_check` on together with `allow_origins =
+    /// ["*"]`: the check trusts the origins CORS allows, so it would trust every one.
+    OriginCheckWithAnyOrigin,
 }
 
 impl ProblemKind {
@@ -262,6 +273,7 @@ impl ProblemKind {
             Self::AnyExposeWithCredentials => "exposes every header, which browsers ignore together with credentials".into(),
             Self::MaxAgeTooLarge => "is above 86400 seconds (24 hours), the longest any browser caches a preflight".into(),
             Self::PreflightStatusOutOfRange => "is not a 2xx status; browsers treat anything else as a failed preflight".into(),
+            Self::OriginCheckWithAnyOrigin => "trusts the origins allow_origins allows, and allow_origins is \"*\": every origin would be trusted and nothing refused".into(),
         }
     }
 }

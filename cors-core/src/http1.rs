@@ -36,9 +36,11 @@ pub struct PendingHeaders {
 }
 
 impl PendingHeaders {
-    /// Decides on a request ([`Policy::decide`]) from its method and headers.
+    /// Decides on a request ([`Policy::decide`]) from its method and headers (reading
+    /// `Sec-Fetch-Site`, `Host` and `Upgrade` only when the policy's origin checks need
+    /// them: [`CorsRequest::from_http_for`]).
     pub fn decide(policy: &Policy, method: &Method, headers: &HeaderMap) -> Self {
-        let view = CorsRequest::from_http(method, headers);
+        let view = CorsRequest::from_http_for(method, headers, policy);
         Self {
             pending: policy.decide(&view, |v| owned(v, headers)),
             policy: policy.clone(),

@@ -45,7 +45,10 @@ impl<'a> Field<'a> {
 }
 
 /// A borrowed, allocation-free view of the parts of a request that CORS looks at:
-/// the method, `Origin`, and the preflight's `Access-Control-Request-*` headers.
+/// the method, `Origin`, and the preflight's `Access-Control-Request-*` headers; and, for
+/// a policy with [`csrf_protection`](crate::PolicyConfig::csrf_protection) or
+/// [`websocket_origin_check`](crate::PolicyConfig::websocket_origin_check) on,
+/// `Sec-Fetch-Site`, `Host` and `Upgrade`.
 ///
 /// Build it from `http` 1.x types with [`CorsRequest::from_http`] (feature `http`),
 /// or from raw bytes by pushing each header line:
@@ -68,10 +71,15 @@ pub struct CorsRequest<'a> {
     request_headers: [&'a [u8]; MAX_REQUEST_HEADER_LINES],
     request_header_lines: usize,
     private_network: Field<'a>,
+    fetch_site: Field<'a>,
+    host: Field<'a>,
+    upgrade: Field<'a>,
+    /// Whether [`CorsRequest::push_header`] records `Sec-Fetch-Site`, `Host` and `Upgrade`.
+    site: bool,
 }
 
 impl<'a> CorsRequest<'a> {
-    /// A view of a request with this method and no CORS headers yet.
+    /// A view of a request with this method and no headers yet.
     pub fn new(method: &'a [u8]) -> Self {
         Self {
             method,
@@ -80,10 +88,37 @@ impl<'a> CorsRequest<'a> {
             request_headers: [b""; MAX_REQUEST_HEADER_LINES],
             request_header_lines: 0,
             private_network: Field::Absent,
+            fetch_site: Field::Absent,
+            host: Field::Absent,
+            upgrade: Field::Absent,
+            site: true,
         }
     }
 
-    /// Records one header line; names compare case-insensitively and other headers are ignored.
+    /// A view for `policy`: [`CorsRequest::push_header`] then skips `Sec-Fetch-Site`,
+    /// `Host` and `Upgrade` (three name comparisons per header line fewer) unless the
+    /// policy reads them ([`Policy::reads_site_headers`]). What adapters that push every
+    /// header line use.
+    ///
+    /// ```
+    /// use cors_core::{CorsRequest, Policy};
+    /// let policy = Policy::from_toml_str(r#"allow_origins = ["https://a.example"]"#)?;
+    /// let mut req = CorsRequest::for_policy(b"POST", &policy);
+    /// req.push_header(b"sec-fetch-site", b"cross-site"); // not read by this policy
+    /// assert!(policy.evaluate(&req).reason().is_none());
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    ///
+    /// [`Policy::reads_site_headers`]: crate::Policy::reads_site_headers
+    pub fn for_policy(method: &'a [u8], policy: &crate::Policy) -> Self {
+        let mut req = Self::new(method);
+        req.site = policy.reads_site_headers();
+        req
+    }
+
+    /// Records one header line; names compare case-insensitively and other headers are
+    /// ignored. `Sec-Fetch-Site`, `Host` and `Upgrade` are recorded too, unless the view
+    /// was made by [`CorsRequest::for_policy`] for a policy that does not read them.
     ///
     /// ```
     /// use cors_core::{CorsRequest, Policy, RequestKind};
@@ -102,7 +137,80 @@ impl<'a> CorsRequest<'a> {
             self.push_request_headers(value);
         } else if name.eq_ignore_ascii_case(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK.as_bytes()) {
             self.push_private_network(value);
+        } else if self.site {
+            self.push_site_header(name, value);
         }
+    }
+
+    /// Records `Sec-Fetch-Site`, `Host` or `Upgrade`; ignores other headers.
+    fn push_site_header(&mut self, name: &[u8], value: &'a [u8]) {
+        use crate::csrf::names::*;
+        if name.eq_ignore_ascii_case(SEC_FETCH_SITE.as_bytes()) {
+            self.push_fetch_site(value);
+        } else if name.eq_ignore_ascii_case(HOST.as_bytes()) {
+            self.push_host(value);
+        } else if name.eq_ignore_ascii_case(UPGRADE.as_bytes()) {
+            self.push_upgrade(value);
+        }
+    }
+
+    /// Records one `Sec-Fetch-Site` line (read by
+    /// [`csrf_protection`](crate::PolicyConfig::csrf_protection) and
+    /// [`websocket_origin_check`](crate::PolicyConfig::websocket_origin_check)).
+    ///
+    /// ```
+    /// use cors_core::{CorsRequest, Policy};
+    /// let policy = Policy::from_toml_str(r#"
+    ///     allow_origins = ["https://app.example.com"]
+    ///     csrf_protection = "enforce"
+    /// "#)?;
+    /// let mut req = CorsRequest::new(b"POST");
+    /// req.push_origin(b"https://evil.example");
+    /// req.push_fetch_site(b"cross-site");
+    /// assert_eq!(policy.evaluate(&req).reason().unwrap().code(), "cross-origin-request");
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    pub fn push_fetch_site(&mut self, value: &'a [u8]) {
+        self.fetch_site.push(value);
+    }
+
+    /// Records one `Host` line: the request's own host, which an `Origin` is compared with
+    /// when `Sec-Fetch-Site` is absent.
+    ///
+    /// ```
+    /// use cors_core::{Action, CorsRequest, Policy};
+    /// let policy = Policy::from_toml_str(r#"
+    ///     allow_origins = ["https://app.example.com"]
+    ///     csrf_protection = "enforce"
+    /// "#)?;
+    /// let mut req = CorsRequest::new(b"POST");
+    /// req.push_origin(b"https://api.example.com");
+    /// req.push_host(b"api.example.com"); // same origin, no Sec-Fetch-Site: to the handler
+    /// assert_eq!(policy.evaluate(&req).action(), Action::Forward);
+    /// req.push_host(b"api.example.com"); // two Host headers: not the same origin
+    /// assert_ne!(policy.evaluate(&req).action(), Action::Forward);
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    pub fn push_host(&mut self, value: &'a [u8]) {
+        self.host.push(value);
+    }
+
+    /// Records one `Upgrade` line (`websocket` marks a WebSocket handshake).
+    ///
+    /// ```
+    /// use cors_core::{CorsRequest, Policy};
+    /// let policy = Policy::from_toml_str(r#"
+    ///     allow_origins = ["https://app.example.com"]
+    ///     websocket_origin_check = true
+    /// "#)?;
+    /// let mut req = CorsRequest::new(b"GET");
+    /// req.push_origin(b"https://evil.example");
+    /// req.push_upgrade(b"websocket");
+    /// assert_eq!(policy.evaluate(&req).reason().unwrap().code(), "cross-origin-websocket");
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    pub fn push_upgrade(&mut self, value: &'a [u8]) {
+        self.upgrade.push(value);
     }
 
     /// Records one `Origin` line.
@@ -206,6 +314,46 @@ impl<'a> CorsRequest<'a> {
         self.private_network
     }
 
+    /// The `Sec-Fetch-Site` header.
+    pub(crate) fn fetch_site(&self) -> Field<'a> {
+        self.fetch_site
+    }
+
+    /// The `Host` header.
+    pub(crate) fn host(&self) -> Field<'a> {
+        self.host
+    }
+
+    /// Whether this is a WebSocket handshake: a GET whose (one) `Upgrade` asks for
+    /// `websocket`.
+    pub(crate) fn is_websocket(&self) -> bool {
+        self.method == b"GET"
+            && matches!(self.upgrade, Field::One(v) if crate::csrf::is_websocket(v))
+    }
+
+    /// Whether `policy` reads this request's `Sec-Fetch-Site`, `Host` and `Upgrade`: an
+    /// unsafe method (not GET, HEAD or OPTIONS) under
+    /// [`csrf_protection`](crate::PolicyConfig::csrf_protection), a GET with `Origin`
+    /// under [`websocket_origin_check`](crate::PolicyConfig::websocket_origin_check).
+    /// Adapters that look headers up one by one skip the three otherwise (push `Origin`
+    /// first); with both keys at their defaults this is one load and a branch.
+    ///
+    /// ```
+    /// use cors_core::{CorsRequest, Policy};
+    /// let policy = Policy::from_toml_str(r#"
+    ///     allow_origins = ["https://a.example"]
+    ///     csrf_protection = "enforce"
+    /// "#)?;
+    /// assert!(CorsRequest::new(b"POST").needs_site_headers(&policy));
+    /// assert!(!CorsRequest::new(b"GET").needs_site_headers(&policy));
+    /// assert!(!CorsRequest::new(b"POST").needs_site_headers(&Policy::any_origin()));
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    #[inline]
+    pub fn needs_site_headers(&self, policy: &crate::Policy) -> bool {
+        policy.reads_site_headers() && policy.site_headers_for(self.method, self.origin)
+    }
+
     /// Whether the `Access-Control-Request-*` headers matter for this request: only an
     /// `OPTIONS` with `Origin` can be a preflight, so adapters may skip looking them up
     /// otherwise (push `Origin` first).
@@ -235,7 +383,8 @@ impl<'a> CorsRequest<'a> {
 #[cfg(feature = "http")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl<'a> CorsRequest<'a> {
-    /// A view of an `http` 1.x request's method and headers, without copying any value.
+    /// A view of an `http` 1.x request's method and headers (all those a policy may read),
+    /// without copying any value.
     ///
     /// ```
     /// let req = http::Request::builder()
@@ -248,6 +397,59 @@ impl<'a> CorsRequest<'a> {
     /// assert!(view.is_preflight());
     /// ```
     pub fn from_http(method: &'a http::Method, headers: &'a http::HeaderMap) -> Self {
+        let mut req = Self::from_http_cors(method, headers);
+        req.push_http_site_headers(headers);
+        req
+    }
+
+    /// A view of an `http` 1.x request for `policy`: as [`CorsRequest::from_http`], but
+    /// `Sec-Fetch-Site`, `Host` and `Upgrade` are looked up only when the policy reads them
+    /// for this request ([`CorsRequest::needs_site_headers`]).
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::from_toml_str(r#"
+    ///     allow_origins = ["https://a.example"]
+    ///     csrf_protection = "enforce"
+    /// "#)?;
+    /// let req = http::Request::post("/")
+    ///     .header("origin", "https://evil.example")
+    ///     .header("sec-fetch-site", "cross-site")
+    ///     .body(())?;
+    /// let view = cors_core::CorsRequest::from_http_for(req.method(), req.headers(), &policy);
+    /// assert_eq!(policy.evaluate(&view).reason().unwrap().code(), "cross-origin-request");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_http_for(
+        method: &'a http::Method,
+        headers: &'a http::HeaderMap,
+        policy: &crate::Policy,
+    ) -> Self {
+        let mut req = Self::from_http_cors(method, headers);
+        if req.needs_site_headers(policy) {
+            req.push_http_site_headers(headers);
+        }
+        req
+    }
+
+    fn push_http_site_headers(&mut self, headers: &'a http::HeaderMap) {
+        use http::header::{HOST, HeaderName, UPGRADE};
+        const SEC_FETCH_SITE: HeaderName =
+            HeaderName::from_static(crate::csrf::names::SEC_FETCH_SITE);
+        for v in headers.get_all(SEC_FETCH_SITE) {
+            self.push_fetch_site(v.as_bytes());
+        }
+        for v in headers.get_all(HOST) {
+            self.push_host(v.as_bytes());
+        }
+        for v in headers.get_all(UPGRADE) {
+            self.push_upgrade(v.as_bytes());
+        }
+    }
+
+    /// The method, `Origin` and, for a possible preflight, the `Access-Control-Request-*`
+    /// headers.
+    #[inline]
+    fn from_http_cors(method: &'a http::Method, headers: &'a http::HeaderMap) -> Self {
         use http::header::{
             ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, HeaderName, ORIGIN,
         };
