@@ -223,8 +223,12 @@ impl Fairing for Cors {
 
     async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
         let answer = |method, name: &'static str| {
-            let mut route =
-                Route::ranked(Self::ROUTE_RANK, method, "/<_..>", Answer(self.policy.clone()));
+            let mut route = Route::ranked(
+                Self::ROUTE_RANK,
+                method,
+                "/<_..>",
+                Answer(self.policy.clone()),
+            );
             route.name = Some(name.into());
             route
         };
