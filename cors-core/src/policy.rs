@@ -411,12 +411,11 @@ impl Policy {
     /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn evaluate<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
-        let d = self.cors(req);
+        let mut d = self.cors(req);
         if self.inner.site_checks {
-            self.check_site(req, d)
-        } else {
-            d
+            self.check_site(req, &mut d);
         }
+        d
     }
 
     /// The origin check of `csrf_protection` and `websocket_origin_check`, on top of the
@@ -424,13 +423,13 @@ impl Policy {
     /// request and a request of a kind not checked keep `d`; another request failing the
     /// rule of [`csrf::check`] is refused with 403 (no CORS headers: its origin is not
     /// allowed), or, under `csrf_protection = "report"`, keeps `d` with the reason noted
-    /// as reported.
+    /// as reported. In place, so that the default path never moves the decision.
     #[cold]
     #[inline(never)]
-    fn check_site<'a>(&'a self, req: &CorsRequest<'a>, d: Decision<'a>) -> Decision<'a> {
+    fn check_site<'a>(&'a self, req: &CorsRequest<'a>, d: &mut Decision<'a>) {
         let i = &*self.inner;
         if d.kind() == RequestKind::Preflight || d.is_allowed() {
-            return d;
+            return;
         }
         let method = req.method();
         let (mode, websocket) = if !csrf::is_safe_method(method) {
@@ -438,13 +437,13 @@ impl Policy {
         } else if i.websocket && req.origin().is_present() && req.is_websocket() {
             (CsrfProtection::Enforce, true)
         } else {
-            return d;
+            return;
         };
         if mode.is_off() {
-            return d;
+            return;
         }
         let Err(fetch_site) = csrf::check(req, &i.origins) else {
-            return d;
+            return;
         };
         let origin = match req.origin() {
             Field::Absent => None,
@@ -458,7 +457,7 @@ impl Policy {
         } else {
             Reason::CrossOriginRequest { origin, fetch_site }
         };
-        match mode {
+        *d = match mode {
             CsrfProtection::Report => d.reported(reason),
             _ => Decision::new(
                 d.kind(),
@@ -468,7 +467,7 @@ impl Policy {
                 d.vary(),
             )
             .rejected(reason),
-        }
+        };
     }
 
     /// The CORS decision alone.
