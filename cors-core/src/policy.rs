@@ -411,10 +411,20 @@ impl Policy {
     /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn evaluate<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
-        let mut d = self.cors(req);
         if self.inner.site_checks {
-            self.check_site(req, &mut d);
+            return self.evaluate_checked(req);
         }
+        // The default path: the CORS decision alone, built in place.
+        self.cors(req)
+    }
+
+    /// [`Policy::evaluate`] for a policy with `csrf_protection` or
+    /// `websocket_origin_check` on.
+    #[cold]
+    #[inline(never)]
+    fn evaluate_checked<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
+        let mut d = self.cors(req);
+        self.check_site(req, &mut d);
         d
     }
 
@@ -423,9 +433,7 @@ impl Policy {
     /// request and a request of a kind not checked keep `d`; another request failing the
     /// rule of [`csrf::check`] is refused with 403 (no CORS headers: its origin is not
     /// allowed), or, under `csrf_protection = "report"`, keeps `d` with the reason noted
-    /// as reported. In place, so that the default path never moves the decision.
-    #[cold]
-    #[inline(never)]
+    /// as reported.
     fn check_site<'a>(&'a self, req: &CorsRequest<'a>, d: &mut Decision<'a>) {
         let i = &*self.inner;
         if d.kind() == RequestKind::Preflight || d.is_allowed() {

@@ -31,13 +31,6 @@ pub(crate) enum Field<'a> {
 }
 
 impl<'a> Field<'a> {
-    fn push(&mut self, v: &'a [u8]) {
-        *self = match *self {
-            Field::Absent => Field::One(v),
-            Field::One(first) | Field::Repeated(first) => Field::Repeated(first),
-        };
-    }
-
     /// Whether the header is present at all.
     pub(crate) fn is_present(&self) -> bool {
         !matches!(self, Field::Absent)
@@ -66,16 +59,43 @@ impl<'a> Field<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct CorsRequest<'a> {
     method: &'a [u8],
-    origin: Field<'a>,
-    request_method: Field<'a>,
+    // Headers that may appear once: the first value, and a bit of `repeated` set when more
+    // lines came (see `Field`). Kept this small (16 bytes each, one byte for all the
+    // bits) so that the whole view stays within 256 bytes, which adapters build on every
+    // request.
+    origin: Option<&'a [u8]>,
+    request_method: Option<&'a [u8]>,
+    private_network: Option<&'a [u8]>,
+    fetch_site: Option<&'a [u8]>,
+    host: Option<&'a [u8]>,
+    upgrade: Option<&'a [u8]>,
     request_headers: [&'a [u8]; MAX_REQUEST_HEADER_LINES],
-    request_header_lines: usize,
-    private_network: Field<'a>,
-    fetch_site: Field<'a>,
-    host: Field<'a>,
-    upgrade: Field<'a>,
+    /// Lines of `Access-Control-Request-Headers` seen (saturating).
+    request_header_lines: u8,
+    /// `Repeated::*` bits.
+    repeated: u8,
     /// Whether [`CorsRequest::push_header`] records `Sec-Fetch-Site`, `Host` and `Upgrade`.
     site: bool,
+}
+
+/// Bits of `CorsRequest::repeated`: the header came more than once.
+mod repeated {
+    pub const ORIGIN: u8 = 1;
+    pub const REQUEST_METHOD: u8 = 1 << 1;
+    pub const PRIVATE_NETWORK: u8 = 1 << 2;
+    pub const FETCH_SITE: u8 = 1 << 3;
+    pub const HOST: u8 = 1 << 4;
+    pub const UPGRADE: u8 = 1 << 5;
+}
+
+/// Records one line of a header that may appear once.
+#[inline]
+fn push_once<'a>(slot: &mut Option<&'a [u8]>, repeated: &mut u8, bit: u8, value: &'a [u8]) {
+    if slot.is_some() {
+        *repeated |= bit;
+    } else {
+        *slot = Some(value);
+    }
 }
 
 impl<'a> CorsRequest<'a> {
@@ -83,14 +103,15 @@ impl<'a> CorsRequest<'a> {
     pub fn new(method: &'a [u8]) -> Self {
         Self {
             method,
-            origin: Field::Absent,
-            request_method: Field::Absent,
+            origin: None,
+            request_method: None,
+            private_network: None,
+            fetch_site: None,
+            host: None,
+            upgrade: None,
             request_headers: [b""; MAX_REQUEST_HEADER_LINES],
             request_header_lines: 0,
-            private_network: Field::Absent,
-            fetch_site: Field::Absent,
-            host: Field::Absent,
-            upgrade: Field::Absent,
+            repeated: 0,
             site: true,
         }
     }
@@ -171,7 +192,12 @@ impl<'a> CorsRequest<'a> {
     /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn push_fetch_site(&mut self, value: &'a [u8]) {
-        self.fetch_site.push(value);
+        push_once(
+            &mut self.fetch_site,
+            &mut self.repeated,
+            repeated::FETCH_SITE,
+            value,
+        );
     }
 
     /// Records one `Host` line: the request's own host, which an `Origin` is compared with
@@ -192,7 +218,7 @@ impl<'a> CorsRequest<'a> {
     /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn push_host(&mut self, value: &'a [u8]) {
-        self.host.push(value);
+        push_once(&mut self.host, &mut self.repeated, repeated::HOST, value);
     }
 
     /// Records one `Upgrade` line (`websocket` marks a WebSocket handshake).
@@ -210,7 +236,12 @@ impl<'a> CorsRequest<'a> {
     /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn push_upgrade(&mut self, value: &'a [u8]) {
-        self.upgrade.push(value);
+        push_once(
+            &mut self.upgrade,
+            &mut self.repeated,
+            repeated::UPGRADE,
+            value,
+        );
     }
 
     /// Records one `Origin` line.
@@ -222,7 +253,12 @@ impl<'a> CorsRequest<'a> {
     /// assert_eq!(Policy::any_origin().evaluate(&req).kind(), RequestKind::Actual);
     /// ```
     pub fn push_origin(&mut self, value: &'a [u8]) {
-        self.origin.push(value);
+        push_once(
+            &mut self.origin,
+            &mut self.repeated,
+            repeated::ORIGIN,
+            value,
+        );
     }
 
     /// Records one `Access-Control-Request-Method` line.
@@ -234,7 +270,12 @@ impl<'a> CorsRequest<'a> {
     /// assert!(req.is_preflight());
     /// ```
     pub fn push_request_method(&mut self, value: &'a [u8]) {
-        self.request_method.push(value);
+        push_once(
+            &mut self.request_method,
+            &mut self.repeated,
+            repeated::REQUEST_METHOD,
+            value,
+        );
     }
 
     /// Records one `Access-Control-Request-Headers` line.
@@ -257,7 +298,10 @@ impl<'a> CorsRequest<'a> {
     /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn push_request_headers(&mut self, value: &'a [u8]) {
-        if let Some(slot) = self.request_headers.get_mut(self.request_header_lines) {
+        if let Some(slot) = self
+            .request_headers
+            .get_mut(usize::from(self.request_header_lines))
+        {
             *slot = value;
         }
         self.request_header_lines = self.request_header_lines.saturating_add(1);
@@ -280,7 +324,12 @@ impl<'a> CorsRequest<'a> {
     /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn push_private_network(&mut self, value: &'a [u8]) {
-        self.private_network.push(value);
+        push_once(
+            &mut self.private_network,
+            &mut self.repeated,
+            repeated::PRIVATE_NETWORK,
+            value,
+        );
     }
 
     /// The request's method.
@@ -290,45 +339,55 @@ impl<'a> CorsRequest<'a> {
 
     /// The `Origin` header.
     pub(crate) fn origin(&self) -> Field<'a> {
-        self.origin
+        self.field(self.origin, repeated::ORIGIN)
     }
 
     /// The `Access-Control-Request-Method` header.
     pub(crate) fn request_method(&self) -> Field<'a> {
-        self.request_method
+        self.field(self.request_method, repeated::REQUEST_METHOD)
     }
 
     /// The kept `Access-Control-Request-Headers` lines, in order.
     pub(crate) fn request_headers(&self) -> &[&'a [u8]] {
-        let n = self.request_header_lines.min(MAX_REQUEST_HEADER_LINES);
+        let n = usize::from(self.request_header_lines).min(MAX_REQUEST_HEADER_LINES);
         &self.request_headers[..n]
     }
 
     /// Whether more `Access-Control-Request-Headers` lines came than are kept.
     pub(crate) fn too_many_request_header_lines(&self) -> bool {
-        self.request_header_lines > MAX_REQUEST_HEADER_LINES
+        usize::from(self.request_header_lines) > MAX_REQUEST_HEADER_LINES
+    }
+
+    /// A header that may appear once, from its slot and its bit of `repeated`.
+    #[inline]
+    fn field(&self, slot: Option<&'a [u8]>, bit: u8) -> Field<'a> {
+        match slot {
+            None => Field::Absent,
+            Some(v) if self.repeated & bit != 0 => Field::Repeated(v),
+            Some(v) => Field::One(v),
+        }
     }
 
     /// The `Access-Control-Request-Private-Network` header.
     pub(crate) fn private_network(&self) -> Field<'a> {
-        self.private_network
+        self.field(self.private_network, repeated::PRIVATE_NETWORK)
     }
 
     /// The `Sec-Fetch-Site` header.
     pub(crate) fn fetch_site(&self) -> Field<'a> {
-        self.fetch_site
+        self.field(self.fetch_site, repeated::FETCH_SITE)
     }
 
     /// The `Host` header.
     pub(crate) fn host(&self) -> Field<'a> {
-        self.host
+        self.field(self.host, repeated::HOST)
     }
 
     /// Whether this is a WebSocket handshake: a GET whose (one) `Upgrade` asks for
     /// `websocket`.
     pub(crate) fn is_websocket(&self) -> bool {
         self.method == b"GET"
-            && matches!(self.upgrade, Field::One(v) if crate::csrf::is_websocket(v))
+            && matches!(self.field(self.upgrade, repeated::UPGRADE), Field::One(v) if crate::csrf::is_websocket(v))
     }
 
     /// Whether `policy` reads this request's `Sec-Fetch-Site`, `Host` and `Upgrade`: an
@@ -351,7 +410,7 @@ impl<'a> CorsRequest<'a> {
     /// ```
     #[inline]
     pub fn needs_site_headers(&self, policy: &crate::Policy) -> bool {
-        policy.reads_site_headers() && policy.site_headers_for(self.method, self.origin)
+        policy.reads_site_headers() && policy.site_headers_for(self.method, self.origin())
     }
 
     /// Whether the `Access-Control-Request-*` headers matter for this request: only an
@@ -364,7 +423,7 @@ impl<'a> CorsRequest<'a> {
     /// assert!(!req.needs_preflight_headers());
     /// ```
     pub fn needs_preflight_headers(&self) -> bool {
-        self.method == b"OPTIONS" && self.origin.is_present()
+        self.method == b"OPTIONS" && self.origin.is_some()
     }
 
     /// Whether this is a CORS preflight: `OPTIONS` with `Origin` and
@@ -376,7 +435,7 @@ impl<'a> CorsRequest<'a> {
     /// assert!(!req.is_preflight());
     /// ```
     pub fn is_preflight(&self) -> bool {
-        self.method == b"OPTIONS" && self.origin.is_present() && self.request_method.is_present()
+        self.method == b"OPTIONS" && self.origin.is_some() && self.request_method.is_some()
     }
 }
 
@@ -397,7 +456,8 @@ impl<'a> CorsRequest<'a> {
     /// assert!(view.is_preflight());
     /// ```
     pub fn from_http(method: &'a http::Method, headers: &'a http::HeaderMap) -> Self {
-        let mut req = Self::from_http_cors(method, headers);
+        let mut req = Self::new(method.as_str().as_bytes());
+        req.push_http_cors_headers(headers);
         req.push_http_site_headers(headers);
         req
     }
@@ -424,13 +484,17 @@ impl<'a> CorsRequest<'a> {
         headers: &'a http::HeaderMap,
         policy: &crate::Policy,
     ) -> Self {
-        let mut req = Self::from_http_cors(method, headers);
+        // Built in place (no view returned by value from a helper): the view is a few
+        // hundred bytes, and this is every request's path.
+        let mut req = Self::new(method.as_str().as_bytes());
+        req.push_http_cors_headers(headers);
         if req.needs_site_headers(policy) {
             req.push_http_site_headers(headers);
         }
         req
     }
 
+    #[cold]
     fn push_http_site_headers(&mut self, headers: &'a http::HeaderMap) {
         use http::header::{HOST, HeaderName, UPGRADE};
         const SEC_FETCH_SITE: HeaderName =
@@ -446,17 +510,17 @@ impl<'a> CorsRequest<'a> {
         }
     }
 
-    /// The method, `Origin` and, for a possible preflight, the `Access-Control-Request-*`
+    /// Records `Origin` and, for a possible preflight, the `Access-Control-Request-*`
     /// headers.
     #[inline]
-    fn from_http_cors(method: &'a http::Method, headers: &'a http::HeaderMap) -> Self {
+    fn push_http_cors_headers(&mut self, headers: &'a http::HeaderMap) {
         use http::header::{
             ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, HeaderName, ORIGIN,
         };
         // Typed names: no parsing of the name on every lookup.
         const ACRPN: HeaderName =
             HeaderName::from_static(names::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK);
-        let mut req = Self::new(method.as_str().as_bytes());
+        let req = self;
         for v in headers.get_all(ORIGIN) {
             req.push_origin(v.as_bytes());
         }
@@ -473,6 +537,5 @@ impl<'a> CorsRequest<'a> {
                 }
             }
         }
-        req
     }
 }
