@@ -39,6 +39,8 @@ pub use cors_core::{self, Policy, PolicyHandle, PolicySet, PolicySource};
 const ACRPN: HeaderName = HeaderName::from_static("access-control-request-private-network");
 /// `Access-Control-Allow-Private-Network`.
 const ACAPN: HeaderName = HeaderName::from_static("access-control-allow-private-network");
+/// `Sec-Fetch-Site`.
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// The CORS middleware factory: wrap an app, a scope or a resource with it.
 ///
@@ -364,6 +366,18 @@ impl<S> CorsMiddleware<S> {
                 } else if *name == ACRPN {
                     view.push_private_network(v.as_bytes());
                 }
+            }
+        }
+        // Only under `csrf_protection` / `websocket_origin_check`, for the requests they check.
+        if view.needs_site_headers(&shared.policy) {
+            for v in headers.get_all(SEC_FETCH_SITE) {
+                view.push_fetch_site(v.as_bytes());
+            }
+            for v in headers.get_all(header::HOST) {
+                view.push_host(v.as_bytes());
+            }
+            for v in headers.get_all(header::UPGRADE) {
+                view.push_upgrade(v.as_bytes());
             }
         }
         let pending = shared.policy.decide(&view, |value| match value {

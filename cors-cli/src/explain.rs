@@ -53,6 +53,13 @@ impl From<&Reason<'_>> for Refusal {
             Reason::OriginNotAllowed { origin } => Refusal::Origin(s(origin)),
             Reason::MethodNotAllowed { method } => Refusal::Method(s(method)),
             Reason::HeaderNotAllowed { header } => Refusal::Header(s(header).to_ascii_lowercase()),
+            // The origin check (csrf_protection, websocket_origin_check): listing the
+            // origin is the fix too.
+            Reason::CrossOriginRequest {
+                origin: Some(origin),
+                ..
+            }
+            | Reason::CrossOriginWebSocket { origin, .. } => Refusal::Origin(s(origin)),
             _ => Refusal::Malformed,
         }
     }

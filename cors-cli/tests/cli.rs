@@ -776,3 +776,32 @@ fn explain_picks_the_policy_by_path() {
     assert_eq!(c, 1, "{v}");
     assert!(v["fix"].as_str().unwrap().contains("\"off\""), "{v}");
 }
+#[test]
+fn explain_a_post_the_csrf_check_refuses_names_the_reason_and_the_fix() {
+    let f = PolicyFile::new(
+        "explain-csrf",
+        "policy.toml",
+        "allow_origins = [\"https://app.example.com\"]\ncsrf_protection = \"enforce\"\n",
+    );
+    let (code, v) = explain(
+        &f,
+        &["--origin", "https://evil.example", "--method", "POST"],
+    );
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["actual"]["status"], 403, "{v}");
+    assert!(
+        v["why"].as_str().unwrap().contains("cross-origin-request"),
+        "{v}"
+    );
+    assert_eq!(v["fix"], "add \"https://evil.example\" to allow_origins");
+    // The same from the listed origin reaches the handler.
+    let (code, v) = explain(
+        &f,
+        &["--origin", "https://app.example.com", "--method", "POST"],
+    );
+    assert_eq!(
+        (code, &v["actual"]["status"]),
+        (0, &Value::from(200)),
+        "{v}"
+    );
+}

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::csrf::CsrfProtection;
 use crate::error::{Format, Key, PolicyError, Problem, ProblemKind};
 use crate::matcher::{Pattern, PatternError};
 use crate::token;
@@ -210,6 +211,45 @@ pub struct PolicyConfig {
     /// origins, which learn the allowed methods and headers.
     #[serde(default)]
     pub debug: bool,
+    /// Cross-site request forgery (CSRF) protection, from the same origin list: what to do
+    /// with an unsafe request (any method but GET, HEAD and OPTIONS, which must not change
+    /// state) that comes from another origin `allow_origins` does not list. CORS alone
+    /// never stops such a request: a cross-site HTML form POST, or a `fetch` in `no-cors`
+    /// mode, reaches the handler with the user's cookies. Default: `"off"`.
+    ///
+    /// Permitted: `"off"`, `"report"` (decide, refuse nothing, log each request
+    /// `"enforce"` would refuse with the rejection event and count it with
+    /// `outcome="reported"`), `"enforce"` (refuse it with an empty 403 before the handler
+    /// runs, reason `cross-origin-request`). The rule, for an unsafe request:
+    /// - `Sec-Fetch-Site: same-origin` or `none` (a page of the same origin, or the user
+    ///   typing or bookmarking): allowed.
+    /// - no `Sec-Fetch-Site` (browsers before 2023) and no `Origin`: not a browser, or a
+    ///   same-origin request of an old browser: allowed.
+    /// - no `Sec-Fetch-Site`, and an `Origin` naming the request's own `Host` (host and
+    ///   port; `Host` has no scheme, so `http` and `https` are not told apart): allowed.
+    /// - otherwise (`cross-site`, `same-site`, an unknown value): allowed only when
+    ///   `Origin` is allowed by `allow_origins` (or the builder's predicate), the same
+    ///   matcher as CORS; `Origin: null` never is.
+    ///
+    /// Refused: anything else (`"on"`, `true`: did you mean `"enforce"`?), and any mode
+    /// but `"off"` together with `allow_origins = ["*"]`, which would trust every origin.
+    ///
+    /// Behind a proxy, `Host` must reach the server as the browser sent it (or the proxy
+    /// must keep `Sec-Fetch-Site`): a rewritten `Host` makes same-origin requests of old
+    /// browsers look cross-origin.
+    #[serde(default, skip_serializing_if = "CsrfProtection::is_off")]
+    pub csrf_protection: CsrfProtection,
+    /// Refuses WebSocket handshakes (a GET with `Upgrade: websocket`) whose `Origin` is
+    /// another origin that `allow_origins` does not list: browsers never apply CORS to
+    /// WebSocket, so without this any site can open a socket with the user's cookies
+    /// (cross-site WebSocket hijacking). The rule is `csrf_protection`'s; a refused
+    /// handshake gets an empty 403 (reason `cross-origin-websocket`), never the handler.
+    /// A handshake without `Origin` (not a browser) is allowed. Default: `false`.
+    ///
+    /// Refused: `true` together with `allow_origins = ["*"]`, which would trust every
+    /// origin.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub websocket_origin_check: bool,
 }
 
 /// The level of the rejection event ([`PolicyConfig::log_level`]); lower-case in a policy
@@ -284,6 +324,8 @@ impl Default for PolicyConfig {
             dangerously_allow_insecure_origins: false,
             log_level: LogLevel::Debug,
             debug: false,
+            csrf_protection: CsrfProtection::Off,
+            websocket_origin_check: false,
         }
     }
 }
@@ -477,11 +519,14 @@ impl PolicyConfig {
                 Ok(_) => {
                     clean.insert(name.to_owned(), v.clone());
                 }
-                Err(e) => problems.push(Problem::new(
-                    key,
-                    None,
-                    ProblemKind::InvalidType(e.to_string()),
-                )),
+                Err(e) => {
+                    let mut p =
+                        Problem::new(key.clone(), None, ProblemKind::InvalidType(e.to_string()));
+                    if let Some(fix) = type_fix(&key, v) {
+                        p = p.with_fix(fix);
+                    }
+                    problems.push(p);
+                }
             }
         }
         if !problems.is_empty() {
@@ -523,7 +568,36 @@ impl PolicyConfig {
                 .with_fix("use 204 (the default) or 200"),
             );
         }
+        self.check_origin_checks(&mut problems);
         (problems, patterns)
+    }
+
+    /// `csrf_protection` and `websocket_origin_check` trust the origins CORS allows: with
+    /// `"*"` they would trust every one, and check nothing.
+    fn check_origin_checks(&self, problems: &mut Vec<Problem>) {
+        if !self.allow_origins.iter().any(|o| o == "*") {
+            return;
+        }
+        if !self.csrf_protection.is_off() {
+            problems.push(
+                Problem::new(
+                    Key::CsrfProtection,
+                    Some(self.csrf_protection.as_str()),
+                    ProblemKind::OriginCheckWithAnyOrigin,
+                )
+                .with_fix("list the origins that may send unsafe requests in allow_origins, or set csrf_protection = \"off\""),
+            );
+        }
+        if self.websocket_origin_check {
+            problems.push(
+                Problem::new(
+                    Key::WebsocketOriginCheck,
+                    Some("true"),
+                    ProblemKind::OriginCheckWithAnyOrigin,
+                )
+                .with_fix("list the origins that may open WebSockets in allow_origins, or set websocket_origin_check = false"),
+            );
+        }
     }
 
     fn check_origins(&self, has_predicate: bool, problems: &mut Vec<Problem>) -> Vec<Pattern> {
@@ -695,6 +769,29 @@ impl PolicyConfig {
             };
             problems.push(Problem::new(KEY, value, kind).with_fix("remove it"));
         }
+    }
+}
+
+/// A fix for a value of the wrong type, for the keys whose values are easy to guess wrong.
+fn type_fix(key: &Key, value: &serde_json::Value) -> Option<String> {
+    match (key, value) {
+        (Key::CsrfProtection, serde_json::Value::Bool(true)) => {
+            Some("did you mean \"enforce\"? (or \"report\" to log first)".into())
+        }
+        (Key::CsrfProtection, serde_json::Value::Bool(false)) => {
+            Some("did you mean \"off\"?".into())
+        }
+        (Key::CsrfProtection, serde_json::Value::String(s)) => {
+            let lower = s.trim().to_ascii_lowercase();
+            let fix = crate::CsrfProtection::ALL
+                .into_iter()
+                .find(|m| m.as_str() == lower)
+                .map(|m| format!("did you mean {:?}?", m.as_str()));
+            Some(fix.unwrap_or_else(|| "use \"off\", \"report\" or \"enforce\"".into()))
+        }
+        (Key::CsrfProtection, _) => Some("use \"off\", \"report\" or \"enforce\"".into()),
+        (Key::WebsocketOriginCheck, _) => Some("use true or false".into()),
+        _ => None,
     }
 }
 

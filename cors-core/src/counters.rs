@@ -3,7 +3,7 @@
 
 use metrics::{Key, KeyName, Label, Level, Metadata};
 
-use crate::{Decision, Reason, RequestKind};
+use crate::{CsrfProtection, Decision, Reason, RequestKind};
 
 /// The counter's name.
 pub(crate) const REQUESTS: &str = "cors_requests_total";
@@ -20,13 +20,17 @@ const KINDS: [(RequestKind, &str); 3] = [
 ];
 
 /// `outcome` and `reason` label values: slot 0 is allowed (empty reason), the others the
-/// stable reason codes ([`Reason::code`]).
-const OUTCOMES: [(&str, &str); 5] = [
+/// stable reason codes ([`Reason::code`]); `reported` is what `csrf_protection = "report"`
+/// lets through and `"enforce"` would refuse.
+const OUTCOMES: [(&str, &str); 8] = [
     ("allowed", ""),
     ("rejected", "origin-not-allowed"),
     ("rejected", "method-not-allowed"),
     ("rejected", "header-not-allowed"),
     ("rejected", "malformed"),
+    ("rejected", "cross-origin-request"),
+    ("rejected", "cross-origin-websocket"),
+    ("reported", "cross-origin-request"),
 ];
 
 const SLOTS: usize = KINDS.len() * OUTCOMES.len();
@@ -94,25 +98,30 @@ impl Counters {
     /// returns a no-op handle: no allocation.
     #[inline]
     pub(crate) fn count(&self, d: &Decision<'_>) {
-        if let Some(key) = self.keys.get(slot(d.kind(), d.reason())) {
+        if let Some(key) = self
+            .keys
+            .get(slot(d.kind(), d.reason(), d.is_report_only()))
+        {
             metrics::with_recorder(|r| r.register_counter(key, &METADATA)).increment(1);
         }
     }
 
-    /// Describes the counter and registers every combination a policy can produce, at 0,
-    /// with the installed recorder (so that a scrape lists them before the first request).
-    pub(crate) fn register(&self) {
+    /// Describes the counter and registers every combination a policy with these
+    /// origin-check settings can produce, at 0, with the installed recorder (so that a
+    /// scrape lists them before the first request).
+    pub(crate) fn register(&self, csrf: CsrfProtection, websocket: bool) {
         metrics::with_recorder(|r| {
             r.describe_counter(
                 KeyName::from_const_str(REQUESTS),
                 None,
                 "CORS requests seen by the policy, by kind (preflight, actual, not_cors), \
-                 outcome (allowed, rejected) and reason (the rejection's code, empty when allowed)"
+                 outcome (allowed, rejected, reported) and reason (the rejection's code, empty \
+                 when allowed)"
                     .into(),
             );
             for (k, (kind, _)) in KINDS.iter().enumerate() {
                 for (o, _) in OUTCOMES.iter().enumerate() {
-                    if reachable(*kind, o)
+                    if reachable(*kind, o, csrf, websocket)
                         && let Some(key) = self.keys.get(k * OUTCOMES.len() + o)
                     {
                         drop(r.register_counter(key, &METADATA));
@@ -125,16 +134,23 @@ impl Counters {
 
 /// Whether a decision of `kind` can have the outcome in slot `outcome` of [`OUTCOMES`]:
 /// a request that is not CORS is never rejected, an actual request only for its origin
-/// (or a repeated `Origin`).
-fn reachable(kind: RequestKind, outcome: usize) -> bool {
+/// (or a repeated `Origin`), a preflight never by the origin check; the origin check's
+/// outcomes only when it is on.
+fn reachable(kind: RequestKind, outcome: usize, csrf: CsrfProtection, websocket: bool) -> bool {
+    let checked = match outcome {
+        5 => csrf == CsrfProtection::Enforce,
+        6 => websocket && kind == RequestKind::Actual,
+        7 => csrf == CsrfProtection::Report,
+        _ => false,
+    };
     match kind {
-        RequestKind::NotCors => outcome == 0,
-        RequestKind::Actual => matches!(outcome, 0 | 1 | 4),
-        RequestKind::Preflight => true,
+        RequestKind::NotCors => outcome == 0 || checked,
+        RequestKind::Actual => matches!(outcome, 0 | 1 | 4) || checked,
+        RequestKind::Preflight => outcome <= 4,
     }
 }
 
-fn slot(kind: RequestKind, reason: Option<&Reason<'_>>) -> usize {
+fn slot(kind: RequestKind, reason: Option<&Reason<'_>>, report_only: bool) -> usize {
     let k = match kind {
         RequestKind::NotCors => 0,
         RequestKind::Actual => 1,
@@ -146,6 +162,9 @@ fn slot(kind: RequestKind, reason: Option<&Reason<'_>>) -> usize {
         Some(Reason::MethodNotAllowed { .. }) => 2,
         Some(Reason::HeaderNotAllowed { .. }) => 3,
         Some(Reason::Malformed(_)) => 4,
+        Some(Reason::CrossOriginRequest { .. }) if report_only => 7,
+        Some(Reason::CrossOriginRequest { .. }) => 5,
+        Some(Reason::CrossOriginWebSocket { .. }) => 6,
     };
     k * OUTCOMES.len() + o
 }
@@ -153,24 +172,41 @@ fn slot(kind: RequestKind, reason: Option<&Reason<'_>>) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Malformed;
+    use crate::{FetchSite, Malformed};
 
     #[test]
     fn slots_match_the_labels() {
+        let csrf = Reason::CrossOriginRequest {
+            origin: None,
+            fetch_site: FetchSite::CrossSite,
+        };
         let reasons = [
-            None,
-            Some(Reason::OriginNotAllowed { origin: b"x" }),
-            Some(Reason::MethodNotAllowed { method: b"x" }),
-            Some(Reason::HeaderNotAllowed { header: b"x" }),
-            Some(Reason::Malformed(Malformed::RepeatedOrigin)),
+            (None, false),
+            (Some(Reason::OriginNotAllowed { origin: b"x" }), false),
+            (Some(Reason::MethodNotAllowed { method: b"x" }), false),
+            (Some(Reason::HeaderNotAllowed { header: b"x" }), false),
+            (Some(Reason::Malformed(Malformed::RepeatedOrigin)), false),
+            (Some(csrf), false),
+            (
+                Some(Reason::CrossOriginWebSocket {
+                    origin: b"x",
+                    fetch_site: FetchSite::Absent,
+                }),
+                false,
+            ),
+            (Some(csrf), true),
         ];
         let counters = Counters::default();
         for (kind, kind_label) in KINDS {
-            for r in &reasons {
-                let key = &counters.keys[slot(kind, r.as_ref())];
+            for (r, reported) in &reasons {
+                let key = &counters.keys[slot(kind, r.as_ref(), *reported)];
                 let labels: Vec<(&str, &str)> =
                     key.labels().map(|l| (l.key(), l.value())).collect();
-                let outcome = if r.is_some() { "rejected" } else { "allowed" };
+                let outcome = match (r, reported) {
+                    (None, _) => "allowed",
+                    (Some(_), false) => "rejected",
+                    (Some(_), true) => "reported",
+                };
                 let code = r.map_or("", |r| r.code());
                 assert_eq!(
                     labels,

@@ -80,6 +80,8 @@ pub struct Decision<'a> {
     action: Action,
     vary: Vary,
     reason: Option<Reason<'a>>,
+    /// `reason` is only reported (`csrf_protection = "report"`): nothing was refused.
+    report_only: bool,
     allow_origin: Option<Value<'a>>,
     allow_credentials: Option<&'a PolicyValue>,
     expose_headers: Option<&'a PolicyValue>,
@@ -116,6 +118,7 @@ impl<'a> Decision<'a> {
             action,
             vary,
             reason: None,
+            report_only: false,
             allow_origin: None,
             allow_credentials: None,
             expose_headers: None,
@@ -128,6 +131,15 @@ impl<'a> Decision<'a> {
 
     pub(crate) fn rejected(mut self, reason: Reason<'a>) -> Self {
         self.reason = Some(reason);
+        self
+    }
+
+    /// The same decision, with `reason` noted as what `csrf_protection = "enforce"` would
+    /// have refused (it replaces the CORS reason, if any: an origin the check refuses is
+    /// one CORS refuses too).
+    pub(crate) fn reported(mut self, reason: Reason<'a>) -> Self {
+        self.reason = Some(reason);
+        self.report_only = true;
         self
     }
 
@@ -181,9 +193,35 @@ impl<'a> Decision<'a> {
     }
 
     /// Why the request was rejected, if it was. `None` for allowed CORS requests and for
-    /// requests that are not CORS requests.
+    /// requests that are not CORS requests, unless the origin check of
+    /// [`csrf_protection`](crate::PolicyConfig::csrf_protection) or
+    /// [`websocket_origin_check`](crate::PolicyConfig::websocket_origin_check) refused
+    /// them (or, in report mode, would have: see [`Decision::is_report_only`]).
     pub fn reason(&self) -> Option<&Reason<'a>> {
         self.reason.as_ref()
+    }
+
+    /// Whether the [`reason`](Decision::reason) is only reported: under
+    /// `csrf_protection = "report"`, a request `"enforce"` would refuse, which goes on to
+    /// the handler (logged and counted as `outcome="reported"`).
+    ///
+    /// ```
+    /// use cors_core::{Action, CorsRequest, Policy};
+    /// let policy = Policy::from_toml_str(r#"
+    ///     allow_origins = ["https://app.example.com"]
+    ///     csrf_protection = "report"
+    /// "#)?;
+    /// let mut req = CorsRequest::new(b"POST");
+    /// req.push_origin(b"https://evil.example");
+    /// req.push_fetch_site(b"cross-site");
+    /// let d = policy.evaluate(&req);
+    /// assert_eq!(d.reason().unwrap().code(), "cross-origin-request");
+    /// assert!(d.is_report_only());
+    /// assert_eq!(d.action(), Action::Forward);
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    pub fn is_report_only(&self) -> bool {
+        self.report_only
     }
 
     /// Whether this is a CORS request the policy allowed.

@@ -50,6 +50,10 @@ pub enum Key {
     Paths,
     /// `policy`, in a route: the named policy it applies, or `"off"`.
     RoutePolicy,
+    /// `csrf_protection`
+    CsrfProtection,
+    /// `websocket_origin_check`
+    WebsocketOriginCheck,
     /// The document as a whole: it cannot be read, is not valid TOML, JSON or YAML, or is
     /// not a table of keys.
     Document,
@@ -59,7 +63,7 @@ pub enum Key {
 
 impl Key {
     /// Every key a policy has, in the order of [`PolicyConfig`](crate::PolicyConfig)'s fields.
-    pub const ALL: [Key; 12] = [
+    pub const ALL: [Key; 14] = [
         Key::AllowOrigins,
         Key::AllowMethods,
         Key::AllowHeaders,
@@ -72,6 +76,8 @@ impl Key {
         Key::DangerouslyAllowInsecureOrigins,
         Key::LogLevel,
         Key::Debug,
+        Key::CsrfProtection,
+        Key::WebsocketOriginCheck,
     ];
 
     /// The key as written in a policy file; `"policy"` for [`Key::Document`].
@@ -98,6 +104,8 @@ impl Key {
             Key::Routes => "routes",
             Key::Paths => "paths",
             Key::RoutePolicy => "policy",
+            Key::CsrfProtection => "csrf_protection",
+            Key::WebsocketOriginCheck => "websocket_origin_check",
             Key::Document => "policy",
             Key::Unknown(name) => name,
         }
@@ -253,6 +261,9 @@ pub enum ProblemKind {
     /// An environment variable's value that cannot be read as the key's type (the message
     /// says what was expected).
     InvalidEnvValue(String),
+    /// `csrf_protection` or `websocket_origin_check` on together with `allow_origins =
+    /// ["*"]`: the check trusts the origins CORS allows, so it would trust every one.
+    OriginCheckWithAnyOrigin,
 }
 
 impl ProblemKind {
@@ -290,6 +301,7 @@ impl ProblemKind {
             Self::InvalidPathPattern(why) => format!("is not a valid path pattern: {why}"),
             Self::EmptyPaths => "is empty, so the route would never apply".into(),
             Self::InvalidEnvValue(why) => format!("cannot be read: {why}"),
+            Self::OriginCheckWithAnyOrigin => "trusts the origins allow_origins allows, and allow_origins is \"*\": every origin would be trusted and nothing refused".into(),
         }
     }
 }

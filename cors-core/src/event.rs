@@ -8,7 +8,11 @@ use crate::{CorsRequest, Decision, LogLevel, Reason};
 /// CORS request (nothing for allowed requests and requests that are not CORS requests),
 /// with the request kind, the reason code and the request's values, escaped and
 /// truncated: fields `kind`, `reason`, `origin`, `method` (the preflight's requested
-/// method) and `header` (the first refused header, for `header-not-allowed`).
+/// method; the request's own method for `cross-origin-request` and
+/// `cross-origin-websocket`), `header` (the first refused header, for
+/// `header-not-allowed`), and, for the origin check's two reasons, `fetch_site` (what
+/// `Sec-Fetch-Site` said) and `enforced` (false under `csrf_protection = "report"`: the
+/// request went on to the handler).
 #[inline]
 pub(crate) fn rejected(req: &CorsRequest<'_>, d: &Decision<'_>, level: LogLevel) {
     if let Some(reason) = d.reason()
@@ -33,6 +37,20 @@ fn emit(req: &CorsRequest<'_>, d: &Decision<'_>, reason: &Reason<'_>, level: Log
         Reason::HeaderNotAllowed { header } => Some(*header),
         _ => None,
     };
+    let (method, fetch_site, enforced) = match reason {
+        Reason::CrossOriginRequest { fetch_site, .. }
+        | Reason::CrossOriginWebSocket { fetch_site, .. } => (
+            Some(req.method()),
+            Some(fetch_site.as_str()),
+            Some(!d.is_report_only()),
+        ),
+        _ => (field(req.request_method()), None, None),
+    };
+    let what = if d.is_report_only() {
+        "request would be refused (csrf_protection = \"report\")"
+    } else {
+        "CORS request rejected"
+    };
     // `tracing` fixes an event's level at its call site: one site per level.
     macro_rules! event {
         ($level:expr) => {
@@ -42,9 +60,11 @@ fn emit(req: &CorsRequest<'_>, d: &Decision<'_>, reason: &Reason<'_>, level: Log
                 kind = d.kind().as_str(),
                 reason = reason.code(),
                 origin = shown(field(req.origin())),
-                method = shown(field(req.request_method())),
+                method = shown(method),
                 header = shown(header),
-                "CORS request rejected: {reason}"
+                fetch_site,
+                enforced,
+                "{what}: {reason}"
             )
         };
     }

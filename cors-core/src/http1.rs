@@ -36,9 +36,16 @@ pub struct PendingHeaders {
 }
 
 impl PendingHeaders {
-    /// Decides on a request ([`Policy::decide`]) from its method and headers.
+    /// Decides on a request ([`Policy::decide`]) from its method and headers (reading
+    /// `Sec-Fetch-Site`, `Host` and `Upgrade` only when the policy's origin checks need
+    /// them: [`CorsRequest::from_http_for`]).
     pub fn decide(policy: &Policy, method: &Method, headers: &HeaderMap) -> Self {
-        let (view, origin) = CorsRequest::from_http_keeping_origin(method, headers);
+        // Built in place (the view is a few hundred bytes): no copy of it.
+        let mut view = CorsRequest::new(method.as_str().as_bytes());
+        let origin = view.push_http_cors_headers(method, headers);
+        if view.needs_site_headers(policy) {
+            view.push_http_site_headers(headers);
+        }
         Self {
             pending: policy.decide(&view, |v| match (v, origin) {
                 // The first `Origin` value, kept from the view's loop: no second lookup.

@@ -41,6 +41,7 @@
 pub mod browser;
 mod config;
 mod counters;
+mod csrf;
 mod decision;
 mod error;
 mod event;
@@ -64,6 +65,7 @@ mod value;
 mod vary;
 
 pub use config::{LogLevel, PolicyConfig};
+pub use csrf::{CsrfProtection, FetchSite};
 pub use decision::{Action, Decision, Headers, RequestKind};
 pub use error::{Format, Key, PolicyError, Problem, ProblemKind, Scope};
 pub use handle::{PolicyHandle, PolicySource, Snapshot};

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::config::PolicyConfig;
 use crate::counters::Counters;
+use crate::csrf::{self, CsrfProtection};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::matcher::{OriginMatcher, Predicate};
 use crate::request::{CorsRequest, Field};
@@ -69,6 +70,12 @@ struct Inner {
     allow_methods: PolicyValue,
     allow_headers: Option<PolicyValue>,
     max_age: Option<PolicyValue>,
+    /// `csrf_protection`.
+    csrf: CsrfProtection,
+    /// `websocket_origin_check`.
+    websocket: bool,
+    /// Either check is on: the one flag the default path tests.
+    site_checks: bool,
 }
 
 impl fmt::Debug for Policy {
@@ -269,6 +276,9 @@ impl Policy {
                 allow_methods,
                 allow_headers,
                 max_age,
+                csrf: config.csrf_protection,
+                websocket: config.websocket_origin_check,
+                site_checks: !config.csrf_protection.is_off() || config.websocket_origin_check,
                 config,
             }),
             counters: Arc::default(),
@@ -319,7 +329,33 @@ impl Policy {
     /// cors_core::Policy::any_origin().register_metrics(); // no recorder: a no-op
     /// ```
     pub fn register_metrics(&self) {
-        self.counters.register();
+        let i = &*self.inner;
+        self.counters.register(i.csrf, i.websocket);
+    }
+
+    /// Whether the policy ever reads a request's `Sec-Fetch-Site`, `Host` or `Upgrade`:
+    /// [`csrf_protection`](PolicyConfig::csrf_protection) or
+    /// [`websocket_origin_check`](PolicyConfig::websocket_origin_check) is on. Adapters
+    /// skip those headers otherwise ([`CorsRequest::needs_site_headers`] says it per
+    /// request).
+    ///
+    /// ```
+    /// assert!(!cors_core::Policy::any_origin().reads_site_headers());
+    /// ```
+    #[inline]
+    pub fn reads_site_headers(&self) -> bool {
+        self.inner.site_checks
+    }
+
+    /// Whether a request with this method and `Origin` is checked (see
+    /// [`CorsRequest::needs_site_headers`]).
+    pub(crate) fn site_headers_for(&self, method: &[u8], origin: Field<'_>) -> bool {
+        let i = &*self.inner;
+        if csrf::is_safe_method(method) {
+            i.websocket && method == b"GET" && origin.is_present()
+        } else {
+            !i.csrf.is_off()
+        }
     }
 
     /// Counts a decision ([`Policy::with_metrics_label`]).
@@ -375,6 +411,76 @@ impl Policy {
     /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn evaluate<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
+        if self.inner.site_checks {
+            return self.evaluate_checked(req);
+        }
+        // The default path: the CORS decision alone, built in place.
+        self.cors(req)
+    }
+
+    /// [`Policy::evaluate`] for a policy with `csrf_protection` or
+    /// `websocket_origin_check` on.
+    #[cold]
+    #[inline(never)]
+    fn evaluate_checked<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
+        let mut d = self.cors(req);
+        self.check_site(req, &mut d);
+        d
+    }
+
+    /// The origin check of `csrf_protection` and `websocket_origin_check`, on top of the
+    /// CORS decision `d`: a request the policy's origins allow, a preflight, a safe
+    /// request and a request of a kind not checked keep `d`; another request failing the
+    /// rule of [`csrf::check`] is refused with 403 (no CORS headers: its origin is not
+    /// allowed), or, under `csrf_protection = "report"`, keeps `d` with the reason noted
+    /// as reported.
+    fn check_site<'a>(&'a self, req: &CorsRequest<'a>, d: &mut Decision<'a>) {
+        let i = &*self.inner;
+        if d.kind() == RequestKind::Preflight || d.is_allowed() {
+            return;
+        }
+        let method = req.method();
+        let (mode, websocket) = if !csrf::is_safe_method(method) {
+            (i.csrf, false)
+        } else if i.websocket && req.origin().is_present() && req.is_websocket() {
+            (CsrfProtection::Enforce, true)
+        } else {
+            return;
+        };
+        if mode.is_off() {
+            return;
+        }
+        let Err(fetch_site) = csrf::check(req, &i.origins) else {
+            return;
+        };
+        let origin = match req.origin() {
+            Field::Absent => None,
+            Field::One(o) | Field::Repeated(o) => Some(o),
+        };
+        let reason = if websocket {
+            Reason::CrossOriginWebSocket {
+                origin: origin.unwrap_or_default(),
+                fetch_site,
+            }
+        } else {
+            Reason::CrossOriginRequest { origin, fetch_site }
+        };
+        *d = match mode {
+            CsrfProtection::Report => d.reported(reason),
+            _ => Decision::new(
+                d.kind(),
+                Action::Respond {
+                    status: Status::FORBIDDEN,
+                },
+                d.vary(),
+            )
+            .rejected(reason),
+        };
+    }
+
+    /// The CORS decision alone.
+    #[inline]
+    fn cors<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
         let i = &*self.inner;
         let origin = match req.origin() {
             Field::Absent => return self.not_cors(),
@@ -772,6 +878,42 @@ impl PolicyBuilder {
     /// browser's console names the failing check ([`PolicyConfig::debug`]).
     pub fn debug(mut self, yes: bool) -> Self {
         self.config.debug = yes;
+        self
+    }
+
+    /// Cross-site request forgery protection for unsafe requests
+    /// ([`PolicyConfig::csrf_protection`]).
+    ///
+    /// ```
+    /// use cors_core::{CorsRequest, CsrfProtection, Policy};
+    /// let policy = Policy::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .csrf_protection(CsrfProtection::Enforce)
+    ///     .build()?;
+    /// let mut req = CorsRequest::new(b"POST");
+    /// req.push_origin(b"https://evil.example");
+    /// req.push_fetch_site(b"cross-site");
+    /// assert_eq!(policy.evaluate(&req).reason().unwrap().code(), "cross-origin-request");
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    pub fn csrf_protection(mut self, mode: CsrfProtection) -> Self {
+        self.config.csrf_protection = mode;
+        self
+    }
+
+    /// Refuses WebSocket handshakes from origins the policy does not allow
+    /// ([`PolicyConfig::websocket_origin_check`]).
+    ///
+    /// ```
+    /// let policy = cors_core::Policy::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .websocket_origin_check(true)
+    ///     .build()?;
+    /// assert!(policy.reads_site_headers());
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    pub fn websocket_origin_check(mut self, yes: bool) -> Self {
+        self.config.websocket_origin_check = yes;
         self
     }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::FetchSite;
+
 /// Why a request was malformed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -62,17 +64,37 @@ pub enum Reason<'a> {
     },
     /// The request is malformed.
     Malformed(Malformed),
+    /// An unsafe request (any method but GET, HEAD and OPTIONS) from another origin the
+    /// policy does not allow, refused (or reported) by
+    /// [`csrf_protection`](crate::PolicyConfig::csrf_protection).
+    CrossOriginRequest {
+        /// The request's `Origin` (the first, if repeated), if it has one.
+        origin: Option<&'a [u8]>,
+        /// What its `Sec-Fetch-Site` said.
+        fetch_site: FetchSite,
+    },
+    /// A WebSocket handshake from another origin the policy does not allow, refused by
+    /// [`websocket_origin_check`](crate::PolicyConfig::websocket_origin_check).
+    CrossOriginWebSocket {
+        /// The handshake's `Origin` (the first, if repeated).
+        origin: &'a [u8],
+        /// What its `Sec-Fetch-Site` said.
+        fetch_site: FetchSite,
+    },
 }
 
 impl Reason<'_> {
     /// A stable kebab-case code: `origin-not-allowed`, `method-not-allowed`,
-    /// `header-not-allowed` or `malformed`.
+    /// `header-not-allowed`, `malformed`, `cross-origin-request` or
+    /// `cross-origin-websocket`.
     pub fn code(&self) -> &'static str {
         match self {
             Self::OriginNotAllowed { .. } => "origin-not-allowed",
             Self::MethodNotAllowed { .. } => "method-not-allowed",
             Self::HeaderNotAllowed { .. } => "header-not-allowed",
             Self::Malformed(_) => "malformed",
+            Self::CrossOriginRequest { .. } => "cross-origin-request",
+            Self::CrossOriginWebSocket { .. } => "cross-origin-websocket",
         }
     }
 }
@@ -111,6 +133,29 @@ impl fmt::Display for Reason<'_> {
                 write!(f, "header {} not allowed", Escaped(header))
             }
             Self::Malformed(m) => write!(f, "malformed request: {}", m.as_str()),
+            Self::CrossOriginRequest {
+                origin: Some(origin),
+                fetch_site,
+            } => write!(
+                f,
+                "cross-origin request from origin {} not allowed (Sec-Fetch-Site: {})",
+                Escaped(origin),
+                fetch_site.as_str()
+            ),
+            Self::CrossOriginRequest {
+                origin: None,
+                fetch_site,
+            } => write!(
+                f,
+                "cross-origin request without Origin not allowed (Sec-Fetch-Site: {})",
+                fetch_site.as_str()
+            ),
+            Self::CrossOriginWebSocket { origin, fetch_site } => write!(
+                f,
+                "WebSocket handshake from origin {} not allowed (Sec-Fetch-Site: {})",
+                Escaped(origin),
+                fetch_site.as_str()
+            ),
         }
     }
 }

@@ -305,7 +305,7 @@ fn env_value(key: &Key, text: &str) -> Result<Option<Json>, String> {
             .parse::<u64>()
             .map(Json::from)
             .map_err(|_| "expected a whole number".to_owned())?,
-        Key::LogLevel => Json::String(text.to_owned()),
+        Key::LogLevel | Key::CsrfProtection => Json::String(text.to_owned()),
         _ => match text {
             "true" => Json::Bool(true),
             "false" => Json::Bool(false),

@@ -96,11 +96,16 @@ fn config(max_age: impl Strategy<Value = u64>) -> impl Strategy<Value = PolicyCo
             (
                 prop::sample::select(&cors_core::LogLevel::ALL[..]),
                 any::<bool>(),
+                prop::sample::select(&cors_core::CsrfProtection::ALL[..]),
+                any::<bool>(),
             ),
         ),
     )
         .prop_map(
-            |((o, m, h, e), (c, age, pn, status, cont, insecure, (log_level, debug)))| {
+            |(
+                (o, m, h, e),
+                (c, age, pn, status, cont, insecure, (log_level, debug, csrf, websocket)),
+            )| {
                 PolicyConfig {
                     allow_origins: o,
                     allow_methods: m,
@@ -114,6 +119,8 @@ fn config(max_age: impl Strategy<Value = u64>) -> impl Strategy<Value = PolicyCo
                     dangerously_allow_insecure_origins: insecure,
                     log_level,
                     debug,
+                    csrf_protection: csrf,
+                    websocket_origin_check: websocket,
                 }
             },
         )
@@ -131,7 +138,9 @@ fn via_builder(c: &PolicyConfig) -> Result<Policy, PolicyError> {
         .preflight_continue(c.preflight_continue)
         .dangerously_allow_insecure_origins(c.dangerously_allow_insecure_origins)
         .log_level(c.log_level)
-        .debug(c.debug);
+        .debug(c.debug)
+        .csrf_protection(c.csrf_protection)
+        .websocket_origin_check(c.websocket_origin_check);
     if let Some(m) = c.max_age {
         b = b.max_age(Duration::from_secs(m));
     }

@@ -209,3 +209,89 @@ fn reloads_are_counted_by_result_and_named_policies_are_labelled() {
             .any(|d| d == "cors_policy_reloads_total")
     );
 }
+/// The origin checks' requests: refused, reported, and the ones they let through.
+fn origin_check_traffic(policy: &Policy) {
+    let sfs = "sec-fetch-site";
+    decide(policy, b"POST", &[("origin", EVIL), (sfs, b"cross-site")]);
+    decide(policy, b"POST", &[(sfs, b"cross-site")]);
+    decide(policy, b"POST", &[("origin", APP), (sfs, b"cross-site")]);
+    decide(
+        policy,
+        b"GET",
+        &[
+            ("origin", EVIL),
+            (sfs, b"cross-site"),
+            ("upgrade", b"websocket"),
+        ],
+    );
+}
+
+#[test]
+fn the_origin_checks_count_refused_and_reported_requests_apart() {
+    let with = |extra: &str| Policy::from_toml_str(&format!("{POLICY}{extra}")).unwrap();
+    let enforce = with("csrf_protection = \"enforce\"\nwebsocket_origin_check = true");
+    let report = with("csrf_protection = \"report\"");
+    let count = |policy: &Policy| {
+        let recorder = Recorder::default();
+        metrics::with_local_recorder(&recorder, || origin_check_traffic(policy));
+        recorder.snapshot()
+    };
+    let enforced: BTreeMap<String, u64> = [
+        (series("actual", "rejected", "cross-origin-request", ""), 1),
+        (
+            series("not_cors", "rejected", "cross-origin-request", ""),
+            1,
+        ),
+        (series("actual", "allowed", "", ""), 1),
+        (
+            series("actual", "rejected", "cross-origin-websocket", ""),
+            1,
+        ),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(count(&enforce), enforced);
+    let reported: BTreeMap<String, u64> = [
+        (series("actual", "reported", "cross-origin-request", ""), 1),
+        (
+            series("not_cors", "reported", "cross-origin-request", ""),
+            1,
+        ),
+        (series("actual", "allowed", "", ""), 1),
+        // No websocket_origin_check: CORS alone refuses the origin (the handshake goes on).
+        (series("actual", "rejected", "origin-not-allowed", ""), 1),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(count(&report), reported);
+
+    // Registered at zero: the checks' series only for policies that have them.
+    let registered = |policy: &Policy| {
+        let recorder = Recorder::default();
+        metrics::with_local_recorder(&recorder, || policy.register_metrics());
+        recorder.snapshot().into_keys().collect::<Vec<_>>()
+    };
+    let base = expected("").into_keys().collect::<Vec<_>>();
+    let extra = |policy: &Policy| -> Vec<String> {
+        let mut keys = registered(policy);
+        keys.retain(|k| !base.contains(k));
+        keys
+    };
+    assert_eq!(
+        extra(&Policy::from_toml_str(POLICY).unwrap()),
+        Vec::<String>::new()
+    );
+    let mut want = vec![
+        series("actual", "rejected", "cross-origin-request", ""),
+        series("actual", "rejected", "cross-origin-websocket", ""),
+        series("not_cors", "rejected", "cross-origin-request", ""),
+    ];
+    want.sort();
+    assert_eq!(extra(&enforce), want);
+    let mut want = vec![
+        series("actual", "reported", "cross-origin-request", ""),
+        series("not_cors", "reported", "cross-origin-request", ""),
+    ];
+    want.sort();
+    assert_eq!(extra(&report), want);
+}

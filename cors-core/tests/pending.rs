@@ -196,6 +196,61 @@ fn a_rejection_is_one_debug_event_under_the_cors_target() {
 }
 
 #[test]
+fn the_origin_checks_events_escape_their_values_and_say_whether_enforced() {
+    let mut req = CorsRequest::new(b"POST");
+    req.push_origin(b"https://evil.example\n\"x");
+    req.push_fetch_site(b"cross-site");
+    for (mode, what, enforced) in [
+        (
+            "enforce",
+            "CORS request rejected: cross-origin request",
+            "enforced=true",
+        ),
+        (
+            "report",
+            "request would be refused (csrf_protection = \"report\"): cross-origin request",
+            "enforced=false",
+        ),
+    ] {
+        let policy = Policy::from_toml_str(&format!(
+            "allow_origins = [\"https://a.example\"]\ncsrf_protection = \"{mode}\""
+        ))
+        .unwrap();
+        let text = events(&policy, &req, "cors=debug");
+        assert_eq!(text.lines().count(), 1, "{text}");
+        for part in [
+            what,
+            "from origin \"https://evil.example\\x0a\\x22x\" not allowed (Sec-Fetch-Site: cross-site)",
+            "kind=\"actual\"",
+            "reason=\"cross-origin-request\"",
+            "origin=\"https://evil.example\\x0a\\x22x\"",
+            "method=\"POST\"",
+            "fetch_site=\"cross-site\"",
+            enforced,
+        ] {
+            assert!(text.contains(part), "{part:?} not in {text}");
+        }
+    }
+    // A refused WebSocket handshake.
+    let policy = Policy::from_toml_str(
+        "allow_origins = [\"https://a.example\"]\nwebsocket_origin_check = true",
+    )
+    .unwrap();
+    let mut ws = CorsRequest::new(b"GET");
+    ws.push_origin(b"https://evil.example");
+    ws.push_upgrade(b"websocket");
+    let text = events(&policy, &ws, "cors=debug");
+    for part in [
+        "WebSocket handshake from origin \"https://evil.example\" not allowed (Sec-Fetch-Site: absent)",
+        "reason=\"cross-origin-websocket\"",
+        "method=\"GET\"",
+        "enforced=true",
+    ] {
+        assert!(text.contains(part), "{part:?} not in {text}");
+    }
+}
+
+#[test]
 fn the_event_level_is_the_policys_log_level() {
     let mut req = CorsRequest::new(b"OPTIONS");
     req.push_origin(b"https://a.example");

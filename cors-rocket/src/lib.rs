@@ -12,6 +12,11 @@
 //! * Every other request reaches the app as usual; its response (a catcher's 404 or 500
 //!   included) gets the CORS headers, with the handler's own CORS headers replaced and
 //!   its own `Vary` kept.
+//! * Under the policy's `csrf_protection = "enforce"` (or `websocket_origin_check`), the
+//!   fairing also mounts `/<_..>` routes of the same rank for the unsafe methods (for
+//!   `GET`) that take the requests the origin check refuses, so that no handler runs for
+//!   them; `on_response` answers them with an empty 403 the same way. With both keys at
+//!   their defaults these routes are not mounted.
 //!
 //! Rejections are reported by the core: one `tracing` event each (target `cors`, level
 //! debug).
@@ -89,7 +94,12 @@ impl Cors {
     /// it answers.
     pub const ROUTE_NAME: &'static str = "cors-rocket preflight";
 
-    /// The rank of that route: before every route of the app (Rocket tries lower ranks
+    /// The name of the routes the fairing mounts, for the unsafe methods under
+    /// `csrf_protection` and for `GET` under `websocket_origin_check`, to take the
+    /// requests the origin check refuses.
+    pub const CHECK_ROUTE_NAME: &'static str = "cors-rocket origin check";
+
+    /// The rank of these routes: before every route of the app (Rocket tries lower ranks
     /// first), so that no app handler sees a preflight the policy answers. It only
     /// collides with an app route of the same rank.
     pub const ROUTE_RANK: isize = isize::MIN;
@@ -147,18 +157,19 @@ fn policy<'r>(req: &'r Request<'_>) -> Option<&'r Policy> {
     snapshot(req)?.select(req.uri().path().as_str())
 }
 
-/// The route taking the preflights the policy answers: an empty response that
-/// `on_response` completes. Every other `OPTIONS` request goes on to the app's routes.
+/// The route taking the requests the policy answers itself (preflights; refusals of the
+/// origin check): an empty response that `on_response` completes. Every other request
+/// goes on to the app's routes.
 #[derive(Clone)]
-struct Preflight;
+struct Answer;
 
 #[rocket::async_trait]
-impl Handler for Preflight {
+impl Handler for Answer {
     async fn handle<'r>(&self, req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r> {
         let Some(policy) = policy(req) else {
             return Outcome::forward(data, Status::NotFound);
         };
-        let view = view(req);
+        let view = view(req, policy);
         match policy.evaluate(&view).action() {
             Action::Respond { .. } => Outcome::from(req, ()),
             Action::Forward => Outcome::forward(data, Status::NotFound),
@@ -166,13 +177,14 @@ impl Handler for Preflight {
     }
 }
 
-/// The view of a Rocket request's CORS headers; values are borrowed.
+/// The view of a Rocket request's CORS headers (and `Sec-Fetch-Site`, `Host` and `Upgrade`
+/// when the policy reads them); values are borrowed.
 ///
 /// One pass over the request's headers comparing names: Rocket's header map hashes every
 /// looked-up name with SipHash, one byte at a time (names are case-insensitive), which
 /// costs more than comparing the names of a whole request.
-fn view<'a>(req: &'a Request<'_>) -> CorsRequest<'a> {
-    let mut view = CorsRequest::new(req.method().as_str().as_bytes());
+fn view<'a>(req: &'a Request<'_>, policy: &Policy) -> CorsRequest<'a> {
+    let mut view = CorsRequest::for_policy(req.method().as_str().as_bytes(), policy);
     for h in req.headers().iter() {
         // `HeaderMap::iter` lends every value (`Cow::Borrowed`) for the map's lifetime.
         if let Cow::Borrowed(value) = h.value {
@@ -250,9 +262,27 @@ impl Fairing for Cors {
     }
 
     async fn on_ignite(&self, rocket: Rocket<Build>) -> fairing::Result {
-        let mut route = Route::ranked(Self::ROUTE_RANK, Method::Options, "/<_..>", Preflight);
-        route.name = Some(Self::ROUTE_NAME.into());
-        let rocket = rocket.mount("/", vec![route]);
+        let answer = |method, name: &'static str| {
+            let mut route = Route::ranked(Self::ROUTE_RANK, method, "/<_..>", Answer);
+            route.name = Some(name.into());
+            route
+        };
+        let mut routes = vec![answer(Method::Options, Self::ROUTE_NAME)];
+        // The checks' routes, when a policy of the set has them on, or may after a reload.
+        let set = self.policy.load();
+        let live = self.policy.handle().is_some();
+        let configs = || set.policies().map(|(_, p)| p.config());
+        if live || configs().any(|c| c.csrf_protection == cors_core::CsrfProtection::Enforce) {
+            use Method::*;
+            for method in [Post, Put, Delete, Patch, Trace, Connect] {
+                routes.push(answer(method, Self::CHECK_ROUTE_NAME));
+            }
+        }
+        if live || configs().any(|c| c.websocket_origin_check) {
+            routes.push(answer(Method::Get, Self::CHECK_ROUTE_NAME));
+        }
+        drop(set);
+        let rocket = rocket.mount("/", routes);
         Ok(match rocket.state::<Managed>() {
             Some(_) => rocket,
             None => rocket.manage(Managed {
@@ -266,7 +296,7 @@ impl Fairing for Cors {
         let Some(policy) = policy(req) else {
             return;
         };
-        let view = view(req);
+        let view = view(req, policy);
         // Rocket keeps only UTF-8 header values, so every echoed value is text.
         let pending = policy.decide(&view, |v| std::str::from_utf8(v.as_bytes()).ok());
         if let Action::Respond { status } = pending.action() {

@@ -34,12 +34,14 @@ fn root() -> WithHeader<&'static str> {
 }
 
 #[rocket::get("/echo")]
-fn echo_get() -> WithHeader<&'static str> {
+fn echo_get(hits: &rocket::State<Hits>) -> WithHeader<&'static str> {
+    hits.0.fetch_add(1, Ordering::SeqCst);
     custom("GET")
 }
 
 #[rocket::post("/echo")]
-fn echo_post() -> WithHeader<&'static str> {
+fn echo_post(hits: &rocket::State<Hits>) -> WithHeader<&'static str> {
+    hits.0.fetch_add(1, Ordering::SeqCst);
     custom("POST")
 }
 
@@ -71,7 +73,8 @@ fn error() -> Result<&'static str, Custom<&'static str>> {
     Err(Custom(Status::InternalServerError, "boom"))
 }
 
-/// Counts the requests that reach the app's OPTIONS handlers (one per Rocket instance).
+/// Counts the requests that reach the app's OPTIONS handlers and `GET`/`POST /echo` (one
+/// per Rocket instance).
 #[derive(Default)]
 struct Hits(AtomicUsize);
 
@@ -267,6 +270,42 @@ fn answered_preflights_never_reach_the_app_and_own_options_still_works() {
         assert_eq!((a.status, a.body.as_slice()), (200, &b"own options"[..]));
     }
     assert_eq!(hits(&client), before + 3);
+}
+
+#[test]
+fn requests_the_origin_check_refuses_never_reach_the_app() {
+    let policies = cases::load().built_policies();
+    let client = client(&policies["csrf"]);
+    let before = hits(&client);
+    let evil = [
+        h("origin", "https://evil.example"),
+        h("sec-fetch-site", "cross-site"),
+    ];
+    let a = send(&client, "POST", "/echo", &evil).expect("sent");
+    assert_eq!((a.status, a.body.as_slice()), (403, &b""[..]), "{a:?}");
+    let mut ws = evil.to_vec();
+    ws.push(h("upgrade", "websocket"));
+    let a = send(&client, "GET", "/echo", &ws).expect("sent");
+    assert_eq!((a.status, a.body.as_slice()), (403, &b""[..]), "{a:?}");
+    assert_eq!(hits(&client), before, "a handler ran");
+
+    // A listed origin, and the same request without Upgrade, reach the handlers.
+    let listed = [
+        h("origin", "https://app.example.com"),
+        h("sec-fetch-site", "cross-site"),
+    ];
+    let a = send(&client, "POST", "/echo", &listed).expect("sent");
+    assert_eq!((a.status, a.body.as_slice()), (200, &b"POST"[..]), "{a:?}");
+    let a = send(&client, "GET", "/echo", &evil).expect("sent");
+    assert_eq!((a.status, a.body.as_slice()), (200, &b"GET"[..]), "{a:?}");
+    assert_eq!(hits(&client), before + 2);
+
+    // Report mode refuses nothing: the handler runs.
+    let report = self::client(&policies["csrf_report"]);
+    let before = hits(&report);
+    let a = send(&report, "POST", "/echo", &evil).expect("sent");
+    assert_eq!((a.status, a.body.as_slice()), (200, &b"POST"[..]), "{a:?}");
+    assert_eq!(hits(&report), before + 1);
 }
 
 #[test]

@@ -80,6 +80,30 @@ async fn own_options() -> HttpResponse {
     HttpResponse::Ok().body("own options")
 }
 
+/// `GET /ws`: a WebSocket echo (`actix-ws`).
+async fn ws(req: HttpRequest, body: web::Payload) -> Result<HttpResponse, Error> {
+    let (response, mut session, mut stream) = actix_ws::handle(&req, body)?;
+    actix_web::rt::spawn(async move {
+        while let Some(Ok(message)) = stream.recv().await {
+            let sent = match message {
+                actix_ws::Message::Text(text) => session.text(text).await,
+                actix_ws::Message::Binary(bytes) => session.binary(bytes).await,
+                actix_ws::Message::Ping(bytes) => session.pong(&bytes).await,
+                actix_ws::Message::Close(reason) => {
+                    let _ = session.close(reason).await;
+                    return;
+                }
+                _ => Ok(()),
+            };
+            if sent.is_err() {
+                return;
+            }
+        }
+        let _ = session.close(None).await;
+    });
+    Ok(response)
+}
+
 /// Registers the example routes (see the [crate] docs); anything else is actix's own 404.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(root))
@@ -94,7 +118,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/vary", web::get().to(vary))
         .route("/error", web::get().to(error))
         .route("/own-options", web::method(Method::OPTIONS).to(own_options))
-        .route("/whoami", web::get().to(whoami));
+        .route("/whoami", web::get().to(whoami))
+        .route("/ws", web::get().to(ws));
 }
 
 /// The example app with CORS: `App::new().wrap(Cors::new(policy)).configure(configure)`.

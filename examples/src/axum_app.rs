@@ -18,6 +18,7 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::header::VARY;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -67,6 +68,25 @@ async fn own_options() -> &'static str {
     "own options"
 }
 
+/// `GET /ws`: a WebSocket echo (axum's `ws` feature).
+async fn ws(upgrade: WebSocketUpgrade) -> Response {
+    upgrade.on_upgrade(echo_socket)
+}
+
+async fn echo_socket(mut socket: WebSocket) {
+    while let Some(Ok(message)) = socket.recv().await {
+        match message {
+            Message::Text(_) | Message::Binary(_) => {
+                if socket.send(message).await.is_err() {
+                    break;
+                }
+            }
+            Message::Close(_) => break,
+            Message::Ping(_) | Message::Pong(_) => {}
+        }
+    }
+}
+
 /// The example app; `None` = bare, without the CORS layer (for benchmarks). Unmatched
 /// paths get axum's own 404 and unmatched methods its 405, through the layer.
 pub fn router(policy: Option<PolicySource>) -> Router {
@@ -79,7 +99,8 @@ pub fn router(policy: Option<PolicySource>) -> Router {
         .route("/vary", get(vary))
         .route("/error", get(error))
         .route("/own-options", options(own_options))
-        .route("/whoami", get(whoami));
+        .route("/whoami", get(whoami))
+        .route("/ws", get(ws));
     match policy {
         Some(policy) => router.layer(CorsLayer::new(policy)),
         None => router,

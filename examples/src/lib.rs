@@ -8,6 +8,7 @@
 //! | `GET /error` | 500 `boom`, returned as the handler's error |
 //! | `OPTIONS /own-options` | 200 `own options` |
 //! | `GET /whoami` | 200, body = the request's `Cookie` header (empty without one), and `Set-Cookie: sid=s3cret; Path=/; SameSite=Lax` (for the browser tests' credentialed requests) |
+//! | `GET /ws` | a WebSocket echo (text and binary messages sent back), on each framework's own WebSocket support |
 //! | anything else | the framework's own 404 |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -29,16 +29,20 @@ pub fn send(addr: SocketAddr, req: &TestRequest) -> io::Result<TestResponse> {
     parse(&raw)
 }
 
-/// The request line and header lines of `req`, with `Host` and `Connection: <connection>`
-/// first, `Content-Length: 0` for methods that usually carry a body, then `req`'s lines
-/// exactly as given.
+/// The request line and header lines of `req`, with `Host` (unless `req` has its own) and
+/// `Connection: <connection>` first, `Content-Length: 0` for methods that usually carry a
+/// body, then `req`'s lines exactly as given.
 fn request_head(addr: SocketAddr, req: &TestRequest, connection: &str) -> io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(256);
-    write!(
-        head,
-        "{} {} HTTP/1.1\r\nHost: {addr}\r\nConnection: {connection}\r\n",
-        req.method, req.path
-    )?;
+    write!(head, "{} {} HTTP/1.1\r\n", req.method, req.path)?;
+    if !req
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("host"))
+    {
+        write!(head, "Host: {addr}\r\n")?;
+    }
+    write!(head, "Connection: {connection}\r\n")?;
     if matches!(req.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
         head.extend_from_slice(b"Content-Length: 0\r\n");
     }

@@ -107,6 +107,24 @@ fn own_options() -> &'static str {
     "own options"
 }
 
+/// `GET /ws`: a WebSocket echo (`rocket_ws`).
+#[rocket::get("/ws")]
+fn ws(ws: rocket_ws::WebSocket) -> rocket_ws::Channel<'static> {
+    use rocket::futures::{SinkExt, StreamExt};
+    ws.channel(move |mut stream| {
+        Box::pin(async move {
+            while let Some(message) = stream.next().await {
+                let message = message?;
+                if message.is_close() {
+                    break;
+                }
+                stream.send(message).await?;
+            }
+            Ok(())
+        })
+    })
+}
+
 /// The configuration: no Rocket.toml or environment, logging off, default limits spelled
 /// out; `addr` sets the address and port (default 127.0.0.1:8000).
 fn figment(addr: Option<SocketAddr>) -> Figment {
@@ -139,7 +157,8 @@ pub fn rocket(policy: Option<PolicySource>) -> Rocket<Build> {
             vary,
             error,
             own_options,
-            whoami
+            whoami,
+            ws
         ],
     );
     match policy {

@@ -96,7 +96,20 @@ fn app() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send
                 crate::SESSION_COOKIE,
             )
         });
+    // `GET /ws`: a WebSocket echo (warp's `websocket` feature).
+    let ws = path!("ws")
+        .and(get())
+        .and(warp::ws())
+        .map(|ws: warp::ws::Ws| {
+            ws.on_upgrade(|socket| async move {
+                use futures_util::{StreamExt, TryStreamExt};
+                let (tx, rx) = socket.split();
+                let echoed = rx.try_take_while(|m| std::future::ready(Ok(!m.is_close())));
+                let _ = echoed.forward(tx).await;
+            })
+        });
     root.or(echo)
+        .or(ws)
         .or(whoami)
         .or(vary)
         .or(error)

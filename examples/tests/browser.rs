@@ -82,6 +82,69 @@ async function attempt(url, init) { try { return (await fetch(url, init)).status
 })();
 </script>"#;
 
+/// The origin checks' page: cross-site form POSTs (into an iframe each, so that the page
+/// stays) and WebSockets, against `e` (a server with `csrf_protection = "enforce"` and
+/// `websocket_origin_check = true`) and `o` (the same list, both keys off); the unlisted
+/// page (`role=unlisted`) also frames the page again on the listed origin and on the
+/// same-site origin. The form results are read from the servers' side (a recording
+/// proxy): a cross-origin frame cannot be read. Each query names the case.
+const CSRF_PAGE: &str = r#"<!doctype html><meta charset="utf-8"><title>origin checks</title>
+<body><script>
+const q = new URLSearchParams(location.search);
+const role = q.get('role'), E = q.get('e'), O = q.get('o');
+function post(base, tag) {
+  return new Promise(done => {
+    const frame = document.createElement('iframe');
+    frame.name = tag;
+    document.body.appendChild(frame);
+    const timer = setTimeout(() => done('timeout'), 10000);
+    frame.onload = () => {
+      try { if (frame.contentWindow.location.href === 'about:blank') return; } catch (e) {}
+      clearTimeout(timer);
+      done('loaded');
+    };
+    const form = document.createElement('form');
+    form.method = 'POST';
+    form.action = base + '/echo?' + tag;
+    form.target = tag;
+    const input = document.createElement('input');
+    input.name = 'amount';
+    input.value = '100';
+    form.appendChild(input);
+    document.body.appendChild(form);
+    form.submit();
+  });
+}
+function socket(base, tag) {
+  return new Promise(done => {
+    let s;
+    try { s = new WebSocket(base.replace('http:', 'ws:') + '/ws?' + tag); } catch (e) { return done('error'); }
+    const timer = setTimeout(() => done('timeout'), 10000);
+    s.onopen = () => s.send('ping');
+    s.onmessage = ev => { clearTimeout(timer); done('echo:' + ev.data); s.close(); };
+    s.onerror = () => { clearTimeout(timer); done('failed'); };
+  });
+}
+(async () => {
+  const r = {};
+  if (role === 'unlisted') {
+    for (const [name, origin] of [['listed', q.get('listed')], ['samesite', q.get('samesite')]]) {
+      const frame = document.createElement('iframe');
+      frame.src = origin + '/csrf.html?role=' + name + '&e=' + encodeURIComponent(E) + '&o=' + encodeURIComponent(O);
+      document.body.appendChild(frame);
+    }
+    r.form_enforce = await post(E, 'unlisted-enforce');
+    r.form_off = await post(O, 'unlisted-off');
+    r.ws_enforce = await socket(E, 'unlisted-enforce');
+    r.ws_off = await socket(O, 'unlisted-off');
+  } else {
+    r.form_enforce = await post(E, role + '-enforce');
+    r.ws_enforce = await socket(E, role + '-enforce');
+  }
+  await fetch('/report?page=' + role, {method: 'POST', body: JSON.stringify(r)});
+})();
+</script>"#;
+
 /// The pages served on the page origin; each report's JSON body goes to `reports`.
 fn page_server(reports: mpsc::Sender<(String, Value)>) -> SocketAddr {
     let (tx, rx) = mpsc::channel::<(String, Vec<u8>)>();
@@ -96,6 +159,7 @@ fn page_server(reports: mpsc::Sender<(String, Value)>) -> SocketAddr {
         ("/main.html", MAIN_PAGE),
         ("/debug.html", DEBUG_PAGE),
         ("/other.html", OTHER_PAGE),
+        ("/csrf.html", CSRF_PAGE),
     ];
     cors_testkit::browser::page_server(
         pages
@@ -104,6 +168,111 @@ fn page_server(reports: mpsc::Sender<(String, Value)>) -> SocketAddr {
             .collect(),
         tx,
     )
+}
+
+/// What a TCP proxy saw on each connection: the client's bytes and the server's.
+type Transcripts = Arc<std::sync::Mutex<Vec<(Vec<u8>, Vec<u8>)>>>;
+
+/// A TCP proxy in front of `target` that records every connection's bytes both ways.
+fn recording_proxy(target: SocketAddr) -> (SocketAddr, Transcripts) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("proxy");
+    let addr = listener.local_addr().expect("addr");
+    let transcripts: Transcripts = Arc::default();
+    let all = transcripts.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().map_while(Result::ok) {
+            let Ok(upstream) = TcpStream::connect(target) else {
+                continue;
+            };
+            let slot = {
+                let mut all = all.lock().expect("transcripts");
+                all.push((Vec::new(), Vec::new()));
+                all.len() - 1
+            };
+            let relay = |mut from: TcpStream, mut to: TcpStream, upstream: bool| {
+                let all = all.clone();
+                std::thread::spawn(move || {
+                    let mut buf = vec![0u8; 16 * 1024];
+                    while let Ok(n) = from.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        if let Some((c, s)) = all.lock().expect("transcripts").get_mut(slot) {
+                            if upstream { c } else { s }.extend_from_slice(&buf[..n]);
+                        }
+                        if to.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = to.shutdown(std::net::Shutdown::Write);
+                });
+            };
+            relay(
+                client.try_clone().expect("clone"),
+                upstream.try_clone().expect("clone"),
+                true,
+            );
+            relay(upstream, client, false);
+        }
+    });
+    (addr, transcripts)
+}
+
+/// The heads of the HTTP/1.1 messages in one direction of a connection, lower-case, in
+/// order: bodies skipped by `Content-Length` or chunked framing, and nothing read past a
+/// WebSocket handshake (a request with `Upgrade`, a 101 answer).
+fn heads(bytes: &[u8]) -> Vec<String> {
+    fn find(bytes: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+        bytes
+            .get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|i| from + i)
+    }
+    let mut heads = Vec::new();
+    let mut at = 0;
+    while let Some(end) = find(bytes, b"\r\n\r\n", at) {
+        let head = String::from_utf8_lossy(&bytes[at..end]).to_ascii_lowercase();
+        at = end + 4;
+        let header = |name: &str| {
+            head.lines()
+                .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned()))
+        };
+        let upgrade = header("upgrade:").is_some() || head.starts_with("http/1.1 101");
+        if header("transfer-encoding:").is_some_and(|v| v.contains("chunked")) {
+            while let Some(line_end) = find(bytes, b"\r\n", at) {
+                let size = String::from_utf8_lossy(&bytes[at..line_end]);
+                let size = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16)
+                    .unwrap_or(0);
+                at = line_end + 2 + size + 2;
+                if size == 0 {
+                    break;
+                }
+            }
+        } else {
+            at += header("content-length:")
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0);
+        }
+        heads.push(head);
+        if upgrade {
+            break;
+        }
+    }
+    heads
+}
+
+/// The request whose request line starts with `start` (lower-case) in the transcripts,
+/// and the head of the response to it (requests and responses paired in order on their
+/// connection), both lower-case.
+fn exchange(transcripts: &Transcripts, start: &str) -> Option<(String, String)> {
+    let all = transcripts.lock().expect("transcripts");
+    all.iter().find_map(|(client, server)| {
+        let requests = heads(client);
+        let n = requests.iter().position(|r| r.starts_with(start))?;
+        let response = heads(server).into_iter().nth(n).unwrap_or_default();
+        Some((requests[n].clone(), response))
+    })
 }
 
 /// A TCP proxy in front of `target` that counts the preflights for `/echo?cache`.
@@ -521,4 +690,144 @@ fn chromium_debug_mode_rocket() {
 #[test]
 fn chromium_debug_mode_warp() {
     check_debug("warp");
+}
+
+/// CSRF protection and the WebSocket origin check in Chromium. The API (`serve`) is on
+/// 127.0.0.1; the pages are on `localhost` (another site: Chromium sends
+/// `Sec-Fetch-Site: cross-site`), one origin listed and one not, and on another port of
+/// 127.0.0.1 (unlisted; the same site, so `same-site`). A cross-site HTML form POST from
+/// the unlisted origin is refused with `enforce` and reaches the handler with the keys
+/// off; the same from the listed origin reaches the handler; `new WebSocket(...)` from an
+/// unlisted origin fails with the check on (and connects with it off), from the listed
+/// one it connects and echoes.
+fn check_origin_checks(framework: &'static str) {
+    if !browser_available() {
+        return;
+    }
+    let (tx, rx) = mpsc::channel();
+    let unlisted = page_server(tx.clone());
+    let listed = page_server(tx.clone());
+    let same_site = page_server(tx);
+    let listed_origin = format!("http://localhost:{}", listed.port());
+    let policy = |checks: bool| {
+        let mut p = format!(
+            "allow_origins = [\"{listed_origin}\"]\nallow_methods = [\"PUT\"]\nallow_credentials = true\n"
+        );
+        if checks {
+            p.push_str("csrf_protection = \"enforce\"\nwebsocket_origin_check = true\n");
+        }
+        p
+    };
+    let servers: [Server; 2] = [
+        start(SERVE, framework, &policy(true)),
+        start(SERVE, framework, &policy(false)),
+    ];
+    let (e, enforce) = recording_proxy(servers[0].addr);
+    let (o, off) = recording_proxy(servers[1].addr);
+    let url = format!(
+        "http://localhost:{}/csrf.html?role=unlisted&e=http://{e}&o=http://{o}&listed={listed_origin}&samesite=http://{same_site}",
+        unlisted.port()
+    );
+    let browser = Browser::open(&url);
+    let mut pages: HashMap<String, HashMap<String, Value>> = HashMap::new();
+    while pages.len() < 3 {
+        match rx.recv_timeout(Duration::from_secs(90)) {
+            Ok((name, Value::Object(map))) => {
+                pages.insert(name, map.into_iter().collect());
+            }
+            Ok(_) => {}
+            Err(_) => panic!("{framework}: the pages did not all report (got {pages:?})"),
+        }
+    }
+    drop(browser);
+    let got = |page: &str, key: &str| {
+        pages
+            .get(page)
+            .and_then(|p| p.get(key))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let mut failures = Vec::new();
+    let echo = Value::from("echo:ping");
+    let failed = Value::from("failed");
+    for (page, key, want) in [
+        ("unlisted", "ws_enforce", &failed),
+        ("unlisted", "ws_off", &echo),
+        ("listed", "ws_enforce", &echo),
+        ("samesite", "ws_enforce", &failed),
+    ] {
+        if got(page, key) != *want {
+            failures.push(format!("{page} {key}: got {}, want {want}", got(page, key)));
+        }
+    }
+    // The form POSTs, as the servers saw them: the request's Sec-Fetch-Site, and whether
+    // the handler answered (its `x-custom` header) or the policy did (an empty 403).
+    let handler = "x-custom: 1";
+    for (proxy, tag, site, reached) in [
+        (&enforce, "unlisted-enforce", "cross-site", false),
+        (&off, "unlisted-off", "cross-site", true),
+        (&enforce, "listed-enforce", "cross-site", true),
+        (&enforce, "samesite-enforce", "same-site", false),
+    ] {
+        let Some((request, response)) = exchange(proxy, &format!("post /echo?{tag} ")) else {
+            failures.push(format!("{tag}: no such request reached the server"));
+            continue;
+        };
+        if !request.contains(&format!("\r\nsec-fetch-site: {site}")) {
+            failures.push(format!("{tag}: not a {site} request: {request}"));
+        }
+        let status = if reached {
+            "http/1.1 200"
+        } else {
+            "http/1.1 403"
+        };
+        if !response.starts_with(status) || response.contains(handler) != reached {
+            failures.push(format!(
+                "{tag}: handler {} expected, got {response:?}",
+                if reached { "reached" } else { "not reached" }
+            ));
+        }
+    }
+    // The refused handshakes never reached a WebSocket handler: a 403, not a 101.
+    for tag in ["unlisted-enforce", "samesite-enforce"] {
+        match exchange(&enforce, &format!("get /ws?{tag} ")) {
+            Some((request, response)) => {
+                if !request.contains("\r\nupgrade: websocket")
+                    || !response.starts_with("http/1.1 403")
+                {
+                    failures.push(format!("ws {tag}: {request:?} answered {response:?}"));
+                }
+            }
+            None => failures.push(format!("ws {tag}: no handshake reached the server")),
+        }
+    }
+    match exchange(&enforce, "get /ws?listed-enforce ") {
+        Some((_, response)) if response.starts_with("http/1.1 101") => {}
+        other => failures.push(format!("ws listed-enforce: {other:?}")),
+    }
+    assert!(
+        failures.is_empty(),
+        "{framework} in Chromium:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn chromium_origin_checks_axum() {
+    check_origin_checks("axum");
+}
+
+#[test]
+fn chromium_origin_checks_actix() {
+    check_origin_checks("actix");
+}
+
+#[test]
+fn chromium_origin_checks_rocket() {
+    check_origin_checks("rocket");
+}
+
+#[test]
+fn chromium_origin_checks_warp() {
+    check_origin_checks("warp");
 }

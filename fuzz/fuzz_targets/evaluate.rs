@@ -1,6 +1,8 @@
 //! Whole `Policy::evaluate` on arbitrary requests: never panics; an allowed origin is
 //! always a configured origin or matches a configured pattern; a rejected preflight never
-//! carries Access-Control-Allow-*; a refused request gets no CORS header; a `Pending`
+//! carries Access-Control-Allow-*; a refused request gets no CORS header; only the origin
+//! checks (csrf_protection, websocket_origin_check) answer a request that is not a
+//! preflight, with 403; a `Pending`
 //! decision writes exactly the decision's headers, in order, and its `Vary`.
 #![no_main]
 
@@ -73,18 +75,23 @@ fuzz_target!(|data: &[u8]| {
         allow_headers = ["content-type", "x-a"]
         allow_credentials = true
         allow_private_network = true
+        csrf_protection = "enforce"
+        websocket_origin_check = true
         "#,
     )
     .expect("valid policy"));
     // Fields separated by 0xFF: method, then (name index, value) pairs.
     let mut parts = data.split(|b| *b == 0xff);
     let method = parts.next().unwrap_or(b"GET");
-    let names: [&[u8]; 5] = [
+    let names: [&[u8]; 8] = [
         b"origin",
         b"access-control-request-method",
         b"access-control-request-headers",
         b"access-control-request-private-network",
         b"x-other",
+        b"sec-fetch-site",
+        b"host",
+        b"upgrade",
     ];
     let mut req = CorsRequest::new(method);
     for part in parts {
@@ -104,6 +111,12 @@ fuzz_target!(|data: &[u8]| {
     }
     if !d.is_allowed() {
         assert_eq!(d.headers().len(), 0);
+    }
+    // Only the origin check answers a request that is not a preflight, always with 403.
+    if d.kind() != RequestKind::Preflight && let Action::Respond { status } = d.action() {
+        assert_eq!(status, Status::FORBIDDEN);
+        let code = d.reason().map(|r| r.code());
+        assert!(matches!(code, Some("cross-origin-request" | "cross-origin-websocket")), "{code:?}");
     }
     let expected: Vec<(CorsHeader, Vec<u8>)> =
         d.headers().map(|h| (h.name, h.value.as_bytes().to_vec())).collect();

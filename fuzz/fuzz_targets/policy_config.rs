@@ -49,6 +49,8 @@ fn structured(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         dangerously_allow_insecure_origins: u.arbitrary()?,
         log_level: *u.choose(&cors_core::LogLevel::ALL)?,
         debug: u.arbitrary()?,
+        csrf_protection: *u.choose(&cors_core::CsrfProtection::ALL)?,
+        websocket_origin_check: u.arbitrary()?,
     };
     let direct = Policy::new(&config);
     built(&config, direct.clone());
@@ -63,7 +65,9 @@ fn structured(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         .preflight_continue(config.preflight_continue)
         .dangerously_allow_insecure_origins(config.dangerously_allow_insecure_origins)
         .log_level(config.log_level)
-        .debug(config.debug);
+        .debug(config.debug)
+        .csrf_protection(config.csrf_protection)
+        .websocket_origin_check(config.websocket_origin_check);
     if let Some(m) = config.max_age {
         b = b.max_age(std::time::Duration::from_secs(m));
     }
