@@ -59,7 +59,7 @@ pub use cors_core::{self, Policy, PolicyHandle, PolicySet, PolicySource};
 ///
 /// `policy` is a single [`Policy`], a whole-service [`PolicySet`] (per-route policies
 /// chosen by the request's path) or a [`PolicyHandle`] (the same, reloadable while
-/// serving).
+/// serving): see [`Policies`].
 ///
 /// The wrapped filter extracts one [`Reply`] and rejects with [`Rejection`] (or never
 /// rejects); the result extracts a [`warp::reply::Response`].
@@ -132,7 +132,7 @@ pub use cors_core::{self, Policy, PolicyHandle, PolicySet, PolicySource};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn wrap<F, R, E>(
-    policy: impl Into<PolicySource>,
+    policy: impl Policies,
     inner: F,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
 where
@@ -140,7 +140,7 @@ where
     R: Reply,
     E: InnerError,
 {
-    E::wrap(policy.into(), inner)
+    E::wrap(policy, inner)
 }
 
 /// The wrapper for [`Filter::with`]: `filter.with(cors!(policy))` is
@@ -149,8 +149,8 @@ where
 /// A macro because warp 0.4 seals its `Wrap` trait and does not export the type
 /// `warp::wrap_fn` returns, so no function can return a wrapper without boxing the
 /// wrapped filter; the macro writes the `warp::wrap_fn` call in place. `policy` is any
-/// expression of a type that converts into a [`PolicySource`] (a [`Policy`], a
-/// [`PolicySet`], a [`PolicyHandle`]), evaluated once.
+/// expression of a [`Policies`] type (a [`Policy`], a [`PolicySet`], a [`PolicyHandle`],
+/// a [`PolicySource`]), evaluated once.
 ///
 /// ```
 /// use cors_warp::cors;
@@ -171,7 +171,7 @@ where
 #[macro_export]
 macro_rules! cors {
     ($policy:expr $(,)?) => {{
-        let policy: $crate::cors_core::PolicySource = ::core::convert::Into::into($policy);
+        let policy = $policy;
         $crate::__private::wrap_fn(move |inner| {
             $crate::wrap(::core::clone::Clone::clone(&policy), inner)
         })
@@ -190,7 +190,7 @@ pub trait InnerError: sealed::Sealed + Send + Sized + 'static {
     /// Wraps `inner` with `policy`.
     #[doc(hidden)]
     fn wrap<F, R>(
-        policy: PolicySource,
+        policy: impl Policies,
         inner: F,
     ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
     where
@@ -202,6 +202,78 @@ mod sealed {
     pub trait Sealed {}
     impl Sealed for warp::Rejection {}
     impl Sealed for std::convert::Infallible {}
+
+    pub trait SealedPolicies {}
+    impl SealedPolicies for cors_core::Policy {}
+    impl SealedPolicies for cors_core::PolicySet {}
+    impl SealedPolicies for cors_core::PolicyHandle {}
+    impl SealedPolicies for cors_core::PolicySource {}
+}
+
+/// What [`wrap`] and [`cors!`] apply: a [`Policy`], a [`PolicySet`] (per-route policies),
+/// a [`PolicyHandle`] (reloadable) or a [`PolicySource`].
+///
+/// Sealed; the method is an implementation detail. A single `Policy` applies to every
+/// path, so its wrapper does not read the request's path (in warp, one more filter per
+/// request); the others do.
+pub trait Policies: sealed::SealedPolicies + Clone + Send + Sync + 'static {
+    /// The filter that decides on each request.
+    #[doc(hidden)]
+    fn gate(
+        self,
+    ) -> impl Filter<Extract = (Option<Pending>,), Error = Rejection> + Clone + Send + Sync + 'static;
+}
+
+impl Policies for Policy {
+    fn gate(
+        self,
+    ) -> impl Filter<Extract = (Option<Pending>,), Error = Rejection> + Clone + Send + Sync + 'static
+    {
+        warp::method().and(warp::header::headers_cloned()).and_then(
+            move |method: Method, headers: HeaderMap| {
+                ready(decided(Pending::decide(&self, &method, &headers)))
+            },
+        )
+    }
+}
+
+impl Policies for PolicySource {
+    fn gate(
+        self,
+    ) -> impl Filter<Extract = (Option<Pending>,), Error = Rejection> + Clone + Send + Sync + 'static
+    {
+        gate(self)
+    }
+}
+
+impl Policies for PolicySet {
+    fn gate(
+        self,
+    ) -> impl Filter<Extract = (Option<Pending>,), Error = Rejection> + Clone + Send + Sync + 'static
+    {
+        gate(self.into())
+    }
+}
+
+impl Policies for PolicyHandle {
+    fn gate(
+        self,
+    ) -> impl Filter<Extract = (Option<Pending>,), Error = Rejection> + Clone + Send + Sync + 'static
+    {
+        gate(self.into())
+    }
+}
+
+/// Goes on to the wrapped filter with the decision, or rejects with the [`Answer`] to
+/// send instead.
+fn decided(pending: Pending) -> Result<Option<Pending>, Rejection> {
+    match pending.action() {
+        Action::Forward => Ok(Some(pending)),
+        Action::Respond { status } => Err(warp::reject::custom(Answer {
+            status: status.to_http(),
+            pending,
+        })),
+    }
 }
 
 /// The same body for both rejection types: warp's `And` combines each with
@@ -210,14 +282,14 @@ macro_rules! impl_inner_error {
     ($($error:ty),*) => {$(
         impl InnerError for $error {
             fn wrap<F, R>(
-                policy: PolicySource,
+                policy: impl Policies,
                 inner: F,
             ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static
             where
                 F: Filter<Extract = (R,), Error = Self> + Clone + Send + Sync + 'static,
                 R: Reply,
             {
-                finish(gate(policy).and(inner))
+                finish(policy.gate().and(inner))
             }
         }
     )*};
@@ -231,48 +303,21 @@ impl_inner_error!(Rejection, Infallible);
 fn gate(
     policy: PolicySource,
 ) -> impl Filter<Extract = (Option<Pending>,), Error = Rejection> + Clone + Send + Sync + 'static {
-    let needs_path = policy.handle().is_some() || policy.load().routes() > 0;
-    path_if(needs_path)
+    warp::path::full()
         .and(warp::method())
         .and(warp::header::headers_cloned())
         .and_then(
-            move |path: Option<FullPath>,
+            move |path: FullPath,
                   method: Method,
                   headers: HeaderMap|
                   -> Ready<Result<Option<Pending>, Rejection>> {
                 let set = policy.load();
-                let path = path.as_ref().map_or("/", FullPath::as_str);
-                let Some(policy) = set.select(path) else {
+                let Some(policy) = set.select(path.as_str()) else {
                     return ready(Ok(None));
                 };
-                let pending = Pending::decide(policy, &method, &headers);
-                ready(match pending.action() {
-                    Action::Forward => Ok(Some(pending)),
-                    Action::Respond { status } => Err(warp::reject::custom(Answer {
-                        status: status.to_http(),
-                        pending,
-                    })),
-                })
+                ready(decided(Pending::decide(policy, &method, &headers)))
             },
         )
-}
-
-/// The request's path, only when the policies can depend on it (routes, or a handle that
-/// may be reloaded with routes): extracting it clones the request's path.
-fn path_if(
-    needed: bool,
-) -> impl Filter<Extract = (Option<FullPath>,), Error = Infallible> + Clone + Send + Sync + 'static
-{
-    warp::any()
-        .and_then(move || {
-            ready(if needed {
-                Err(warp::reject())
-            } else {
-                Ok::<_, Rejection>(None)
-            })
-        })
-        .or(warp::path::full().map(Some))
-        .unify()
 }
 
 /// Applies the decision to the wrapped filter's reply, and turns an [`Answer`] into its

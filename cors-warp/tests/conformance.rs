@@ -96,7 +96,7 @@ fn routes(
 }
 
 fn app(
-    policy: impl Into<cors_core::PolicySource>,
+    policy: impl cors_warp::Policies,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static {
     routes(Arc::default()).recover(handle).with(cors!(policy))
 }

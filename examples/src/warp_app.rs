@@ -121,7 +121,7 @@ fn app() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send
 
 /// The example app with CORS, unboxed.
 pub fn with_cors(
-    policy: impl Into<PolicySource>,
+    policy: impl cors_warp::Policies,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + Send + Sync + 'static {
     app().with(cors_warp::cors!(policy))
 }
