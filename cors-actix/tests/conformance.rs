@@ -172,6 +172,7 @@ async fn every_case_with_resource_wrap() {
         "no origin on an any-origin policy: a 404 carries ACAO * too",
         "404 responses carry CORS headers",
         "routes: a 404 under a routed prefix gets the route's policy",
+        "routes: csrf_protection applies only on its routes",
     ];
     every_case("Resource::wrap", "", &skip, |p| {
         let p = p.clone();
