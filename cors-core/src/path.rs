@@ -308,12 +308,19 @@ impl<'p> Segments<'p> {
 
 /// `.` or `%2e` (any case).
 fn is_dot(seg: &[u8]) -> bool {
-    decoded_cmp(seg, b".") == Ordering::Equal
+    match seg {
+        b"." => true,
+        [b'%', b'2', e] => e.eq_ignore_ascii_case(&b'e'),
+        _ => false,
+    }
 }
 
 /// `..`, `.%2e`, `%2e.`, `%2e%2e` (any case).
 fn is_dot_dot(seg: &[u8]) -> bool {
-    decoded_cmp(seg, b"..") == Ordering::Equal
+    // Most segments are ruled out by their length or first byte, without decoding.
+    matches!(seg.len(), 2 | 4 | 6)
+        && matches!(seg.first(), Some(b'.' | b'%'))
+        && decoded_cmp(seg, b"..") == Ordering::Equal
 }
 
 /// A pattern and the route it belongs to.
