@@ -125,9 +125,11 @@ impl From<&str> for Key {
 
 impl fmt::Display for Key {
     /// The key as written; an unknown key's control characters (a newline, …) escaped, so
-    /// that every problem stays on one line.
+    /// that every problem stays on one line, and an empty one written `""`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // An empty key (`"" = 1`) shows as such, never as nothing.
+            Key::Unknown(name) if name.is_empty() => f.write_str("\"\""),
             Key::Unknown(name) if name.chars().any(char::is_control) => {
                 write!(f, "{}", name.escape_debug())
             }

@@ -915,3 +915,10 @@ fn an_unknown_key_with_a_newline_is_shown_on_one_line() {
     assert_eq!(shown.lines().count(), err.problems().len() + 1, "{shown}");
     assert!(shown.contains("\\n: is not a policy key"), "{shown}");
 }
+
+#[test]
+fn an_empty_unknown_key_is_named_visibly() {
+    let err = cors_core::ServiceConfig::from_toml_str("\"\" = 1\nallow_origins = [\"https://a.example\"]\n[policies.p]\nallow_origins = [\"https://a.example\"]\n\"\" = 2\n").unwrap_err();
+    let keys: Vec<String> = err.problems().iter().map(|p| p.full_key()).collect();
+    assert_eq!(keys, ["\"\"", "policies.p.\"\""], "{err}");
+}
