@@ -8,7 +8,7 @@ use cors_core::{Action, CorsRequest, Policy, PolicyConfig, PolicySet, Reason, Va
 use serde_json::{Value as Json, json};
 
 use crate::Format;
-use crate::output::{Paint, print_json, usage};
+use crate::output::{Paint, print_json, print_preflight_need, usage};
 use crate::request::{Fetch, FetchArgs, engine_lifetimes, lossy};
 
 /// The arguments of `cors explain`.
@@ -211,19 +211,7 @@ pub(crate) fn run(args: &Args, format: Format) -> u8 {
                 args.path,
                 args.fetch.origin
             );
-            let reasons: Vec<String> = need.triggers().iter().map(ToString::to_string).collect();
-            if need.is_needed() {
-                println!(
-                    "{} needed: {}",
-                    paint.bold("preflight:"),
-                    reasons.join("; ")
-                );
-            } else {
-                println!(
-                    "{} not needed: a CORS-safelisted method with CORS-safelisted headers only",
-                    paint.bold("preflight:")
-                );
-            }
+            print_preflight_need(paint, &need);
             if let Some(step) = &preflight {
                 print_step(paint, "preflight", step);
             }

@@ -62,3 +62,20 @@ pub(crate) fn usage(command: &str, format: crate::Format, message: &str) -> u8 {
     }
     2
 }
+
+/// The `preflight:` line of `explain` and `probe`: whether a browser sends one, and why.
+pub(crate) fn print_preflight_need(paint: Paint, need: &cors_core::browser::Preflight) {
+    if need.is_needed() {
+        let reasons: Vec<String> = need.triggers().iter().map(ToString::to_string).collect();
+        println!(
+            "{} needed: {}",
+            paint.bold("preflight:"),
+            reasons.join("; ")
+        );
+    } else {
+        println!(
+            "{} not needed: a CORS-safelisted method with CORS-safelisted headers only",
+            paint.bold("preflight:")
+        );
+    }
+}

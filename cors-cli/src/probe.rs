@@ -12,7 +12,7 @@ use url::Url;
 
 use crate::Format;
 use crate::http::{Client, TimeoutArg, is_cors_line, parse_url, values, varies_on};
-use crate::output::{Paint, print_json, usage};
+use crate::output::{Paint, print_json, print_preflight_need, usage};
 use crate::request::{Fetch, FetchArgs, engine_lifetimes, lossy};
 
 /// How many redirects a browser follows before failing the fetch (the Fetch standard's 20).
@@ -405,24 +405,7 @@ impl Report {
             self.url,
             self.origin
         );
-        let reasons: Vec<String> = self
-            .need
-            .triggers()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        if self.need.is_needed() {
-            println!(
-                "{} needed: {}",
-                paint.bold("preflight:"),
-                reasons.join("; ")
-            );
-        } else {
-            println!(
-                "{} not needed: a CORS-safelisted method with CORS-safelisted headers only",
-                paint.bold("preflight:")
-            );
-        }
+        print_preflight_need(paint, &self.need);
         for (i, hop) in self.hops.iter().enumerate() {
             let (pre, act) = if i == 0 {
                 ("preflight".to_owned(), "actual".to_owned())

@@ -3,39 +3,17 @@
 //! bundled policy is audited in cors-examples' tests, where the binary is.)
 
 use std::collections::BTreeSet;
-use std::process::{Command, Output};
 
 use cors_testkit::canned::{Seen, Server};
 use serde_json::Value;
 
 const TRUSTED: &str = "https://app.example.com";
 
-fn cors(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cors"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("http_proxy")
-        .env_remove("HTTP_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("ALL_PROXY")
-        .env_remove("all_proxy")
-        .output()
-        .unwrap()
-}
+mod common;
+use common::cors;
 
 fn audit_json(args: &[&str]) -> (i32, Value) {
-    let mut all = vec!["audit", "--format", "json"];
-    all.extend_from_slice(args);
-    let out = cors(&all);
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap(), json)
+    common::cors_json("audit", args)
 }
 
 /// The classes found, each with its severity.

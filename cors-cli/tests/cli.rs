@@ -1,7 +1,7 @@
 //! The `cors` binary, run as a user runs it, on temporary policy files.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -31,13 +31,8 @@ impl Drop for PolicyFile {
     }
 }
 
-fn cors(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cors"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+mod common;
+use common::cors;
 
 fn code(out: &Output) -> i32 {
     out.status.code().unwrap()

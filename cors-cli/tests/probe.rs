@@ -2,39 +2,17 @@
 //! recording the requests it saw (`cors_testkit::canned`).
 
 use std::net::TcpListener;
-use std::process::{Command, Output};
 
 use cors_testkit::canned::{Seen, Server, lines as h};
 use serde_json::Value;
 
 const PAGE: &str = "https://app.example.com";
 
-fn cors(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cors"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("http_proxy")
-        .env_remove("HTTP_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("ALL_PROXY")
-        .env_remove("all_proxy")
-        .output()
-        .unwrap()
-}
+mod common;
+use common::cors;
 
 fn probe_json(args: &[&str]) -> (i32, Value) {
-    let mut all = vec!["probe", "--format", "json"];
-    all.extend_from_slice(args);
-    let out = cors(&all);
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap(), json)
+    common::cors_json("probe", args)
 }
 
 /// A server that answers CORS correctly for PAGE, with credentials.
