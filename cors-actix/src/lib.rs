@@ -325,21 +325,17 @@ impl<S> CorsMiddleware<S> {
     /// The values of the policy the set in force picks for this path; `None` where a
     /// route switches CORS off.
     fn shared(&self, path: &str) -> Option<Rc<Shared>> {
-        let set = self.handle.load();
         let mut tables = self.tables.borrow_mut();
-        if !std::ptr::eq::<PolicySet>(&*set, &*tables.set) {
+        if !std::ptr::eq::<PolicySet>(&*self.handle.load(), &*tables.set) {
             // Replaced since the last request of this worker: convert the new values once.
-            drop(set);
             match Tables::new(self.handle.load_full()) {
                 Some(new) => *tables = new,
                 None => {
                     tracing::error!(target: "cors", "reloaded CORS policy values have no actix-web equivalent; keeping the previous ones");
                 }
             }
-            let (at, _) = tables.set.select_index(path)?;
-            return tables.shared.get(at).cloned();
         }
-        let (at, _) = set.select_index(path)?;
+        let (at, _) = tables.set.select_index(path)?;
         tables.shared.get(at).cloned()
     }
 

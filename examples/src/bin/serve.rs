@@ -212,15 +212,14 @@ fn main() -> ExitCode {
         let policy = policy.clone().map(|set| {
             let set = set.with_metrics_label("framework", name);
             set.register_metrics();
-            let handle = PolicyHandle::new(set);
-            handles.push((name, handle.clone()));
             // A handle only with --watch: without, nothing reloads, and a fixed set costs
             // no atomic load per request.
-            if args.watch {
-                PolicySource::from(handle)
-            } else {
-                PolicySource::from(handle.load_full().as_ref().clone())
+            if !args.watch {
+                return PolicySource::from(set);
             }
+            let handle = PolicyHandle::new(set);
+            handles.push((name, handle.clone()));
+            PolicySource::from(handle)
         });
         let tx = tx.clone();
         std::thread::spawn(move || {
