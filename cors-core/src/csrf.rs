@@ -66,6 +66,20 @@ impl CsrfProtection {
         }
     }
 
+    /// Whether the check looks at requests with this method at all: every method but GET,
+    /// HEAD and OPTIONS (byte-exact), which must not change state. For adapters that must
+    /// route the checked methods ahead of the application's handlers.
+    ///
+    /// ```
+    /// use cors_core::CsrfProtection;
+    /// assert!(CsrfProtection::checks_method(b"POST"));
+    /// assert!(CsrfProtection::checks_method(b"PROPFIND"));
+    /// assert!(!CsrfProtection::checks_method(b"GET"));
+    /// ```
+    pub fn checks_method(method: &[u8]) -> bool {
+        !is_safe_method(method)
+    }
+
     /// Whether it is the default, `Off` (not written when a configuration is serialized).
     pub(crate) fn is_off(&self) -> bool {
         *self == CsrfProtection::Off

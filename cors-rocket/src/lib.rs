@@ -274,8 +274,11 @@ impl Fairing for Cors {
         let configs = || set.policies().map(|(_, p)| p.config());
         if live || configs().any(|c| c.csrf_protection == cors_core::CsrfProtection::Enforce) {
             use Method::*;
-            for method in [Post, Put, Delete, Patch, Trace, Connect] {
-                routes.push(answer(method, Self::CHECK_ROUTE_NAME));
+            // Every method Rocket routes that the check looks at (the rule is the core's).
+            for method in [Get, Put, Post, Delete, Options, Head, Trace, Connect, Patch] {
+                if cors_core::CsrfProtection::checks_method(method.as_str().as_bytes()) {
+                    routes.push(answer(method, Self::CHECK_ROUTE_NAME));
+                }
             }
         }
         if live || configs().any(|c| c.websocket_origin_check) {
