@@ -106,6 +106,45 @@ enum AllowHeaders<'a> {
     },
 }
 
+/// The headers an actual request's decision clears.
+const ACTUAL: &[CorsHeader] = &[
+    CorsHeader::AllowOrigin,
+    CorsHeader::AllowCredentials,
+    CorsHeader::ExposeHeaders,
+];
+/// [`ACTUAL`] as bits (`1 << h as u8`).
+const ACTUAL_BITS: u8 = 1 << CorsHeader::AllowOrigin as u8
+    | 1 << CorsHeader::AllowCredentials as u8
+    | 1 << CorsHeader::ExposeHeaders as u8;
+/// Every header, as bits.
+const ALL_BITS: u8 = (1 << CorsHeader::ALL.len()) - 1;
+
+/// A decision in the compact form [`Pending`](crate::Pending) keeps
+/// ([`Decision::detach`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Detached<'d, 'a> {
+    /// Bit `h as u8` set: header `h` has the policy's value.
+    pub policy: u8,
+    /// Bit `h as u8` set: header `h` is removed first ([`Decision::clears`]).
+    pub clears: u8,
+    /// The echoed `Access-Control-Allow-Origin` value.
+    pub origin: Option<Value<'a>>,
+    /// The echoed `Access-Control-Allow-Methods` value.
+    pub method: Option<Value<'a>>,
+    /// The echoed `Access-Control-Allow-Headers` lines.
+    pub lines: &'d [&'a [u8]],
+}
+
+impl Detached<'_, '_> {
+    const NONE: Self = Self {
+        policy: 0,
+        clears: 0,
+        origin: None,
+        method: None,
+        lines: &[],
+    };
+}
+
 /// Whether an `Access-Control-Request-Headers` line is echoed (it has an element).
 fn echoed_line(line: &[u8]) -> bool {
     !crate::token::trim_ows(line).is_empty()
@@ -272,38 +311,47 @@ impl<'a> Decision<'a> {
         }
     }
 
-    /// Calls `f` for each header, in the order of [`Decision::headers`], straight from the
-    /// fields (no counting): what [`Pending`](crate::Pending) is built with.
+    /// The decision in the compact form [`Pending`](crate::Pending) keeps, straight from
+    /// the fields: bit `h as u8` of `policy` set when header `h` has the policy's value,
+    /// and the values echoed from the request, in the order of [`Decision::headers`].
     #[inline]
-    pub(crate) fn for_each_header(&self, mut f: impl FnMut(CorsHeader, Value<'a>)) {
-        let policy = |v: Option<&'a PolicyValue>| v.map(Value::Policy);
-        if let Some(v) = self.allow_origin {
-            f(CorsHeader::AllowOrigin, v);
+    pub(crate) fn detach(&self) -> Detached<'_, 'a> {
+        let bit = |set: bool, h: CorsHeader| u8::from(set) << h as u8;
+        let mut policy = bit(
+            self.allow_credentials.is_some(),
+            CorsHeader::AllowCredentials,
+        ) | bit(self.expose_headers.is_some(), CorsHeader::ExposeHeaders)
+            | bit(self.max_age.is_some(), CorsHeader::MaxAge)
+            | bit(
+                self.allow_private_network.is_some(),
+                CorsHeader::AllowPrivateNetwork,
+            );
+        let mut echoed = Detached::NONE;
+        match self.allow_origin {
+            Some(Value::Policy(_)) => policy |= bit(true, CorsHeader::AllowOrigin),
+            Some(v) => echoed.origin = Some(v),
+            None => {}
         }
-        if let Some(v) = policy(self.allow_credentials) {
-            f(CorsHeader::AllowCredentials, v);
+        match self.allow_methods {
+            Some(Value::Policy(_)) => policy |= bit(true, CorsHeader::AllowMethods),
+            Some(v) => echoed.method = Some(v),
+            None => {}
         }
-        if let Some(v) = policy(self.expose_headers) {
-            f(CorsHeader::ExposeHeaders, v);
-        }
-        if let Some(v) = self.allow_methods {
-            f(CorsHeader::AllowMethods, v);
-        }
-        match self.allow_headers {
+        match &self.allow_headers {
             AllowHeaders::None => {}
-            AllowHeaders::Policy(v) => f(CorsHeader::AllowHeaders, Value::Policy(v)),
+            AllowHeaders::Policy(_) => policy |= bit(true, CorsHeader::AllowHeaders),
             AllowHeaders::Echo { lines, count } => {
-                for line in lines.iter().take(usize::from(count)) {
-                    f(CorsHeader::AllowHeaders, Value::RequestHeaders(line));
-                }
+                echoed.lines = lines.get(..usize::from(*count)).unwrap_or_default();
             }
         }
-        if let Some(v) = policy(self.max_age) {
-            f(CorsHeader::MaxAge, v);
-        }
-        if let Some(v) = policy(self.allow_private_network) {
-            f(CorsHeader::AllowPrivateNetwork, v);
-        }
+        echoed.policy = policy;
+        echoed.clears = match (self.kind, self.action) {
+            (_, Action::Respond { .. }) | (RequestKind::Preflight, _) => ALL_BITS,
+            (RequestKind::Actual, Action::Forward) => ACTUAL_BITS,
+            (RequestKind::NotCors, Action::Forward) if self.allow_origin.is_some() => ACTUAL_BITS,
+            (RequestKind::NotCors, Action::Forward) => 0,
+        };
+        echoed
     }
 
     /// The CORS headers removed from the response (when it has any) before
@@ -315,16 +363,10 @@ impl<'a> Decision<'a> {
     /// (a policy allowing any origin); none on other responses to requests without
     /// `Origin`, which the policy leaves alone.
     pub fn clears(&self) -> &'static [CorsHeader] {
-        const ACTUAL: &[CorsHeader] = &[
-            CorsHeader::AllowOrigin,
-            CorsHeader::AllowCredentials,
-            CorsHeader::ExposeHeaders,
-        ];
-        match (self.kind, self.action) {
-            (_, Action::Respond { .. }) | (RequestKind::Preflight, _) => &CorsHeader::ALL,
-            (RequestKind::Actual, Action::Forward) => ACTUAL,
-            (RequestKind::NotCors, Action::Forward) if self.allow_origin.is_some() => ACTUAL,
-            (RequestKind::NotCors, Action::Forward) => &[],
+        match self.detach().clears {
+            ALL_BITS => &CorsHeader::ALL,
+            ACTUAL_BITS => ACTUAL,
+            _ => &[],
         }
     }
 

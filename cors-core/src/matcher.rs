@@ -15,6 +15,9 @@ use crate::origin::{self, HostKind, Origin, OriginSyntax};
 /// (lookups never insert, so probing cannot degrade the tables).
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+/// Up to this many exact origins are compared one by one instead of hashed.
+const FEW: usize = 4;
+
 /// A user-supplied origin predicate.
 pub(crate) type Predicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
@@ -212,6 +215,9 @@ pub(crate) struct OriginMatcher {
     /// Exact origins (fixed or default port), byte for byte: configured origins are in
     /// serialized form, so a request origin equal to one is valid without parsing it.
     exact: HashSet<Box<[u8]>, foldhash::fast::RandomState>,
+    /// The same origins as a list when there are at most [`FEW`]: comparing a few byte
+    /// strings (most differ in length) costs less than hashing the request's origin.
+    few: Vec<Box<[u8]>>,
     /// Whether anything but `exact` can match, so that a miss there needs a parse.
     needs_parse: bool,
     hosts: Map<Box<str>, Vec<Rule>>,
@@ -275,6 +281,9 @@ impl OriginMatcher {
             let set = builder.build().map_err(|_| first)?;
             m.globs.entry(rest).or_default().push((rule, set));
         }
+        if m.exact.len() <= FEW {
+            m.few = m.exact.iter().cloned().collect();
+        }
         Ok(m)
     }
 
@@ -282,9 +291,19 @@ impl OriginMatcher {
         self.any
     }
 
+    /// Whether `raw` is one of the exact origins, byte for byte.
+    #[inline]
+    fn is_exact(&self, raw: &[u8]) -> bool {
+        if self.exact.len() <= FEW {
+            self.few.iter().any(|e| **e == *raw)
+        } else {
+            self.exact.contains(raw)
+        }
+    }
+
     /// Whether the request's `Origin` value is allowed. Never allocates.
     pub fn allows(&self, raw: &[u8]) -> bool {
-        if self.any || self.exact.contains(raw) {
+        if self.any || self.is_exact(raw) {
             return true;
         }
         if !self.needs_parse {
@@ -415,6 +434,25 @@ mod tests {
                 .is_loopback()
         );
         assert!(Pattern::parse("http://*.localhost.").unwrap().is_loopback());
+    }
+
+    #[test]
+    fn a_few_exact_origins_and_many_match_alike() {
+        // Up to `FEW` exact origins are compared one by one, more are hashed.
+        let origins: Vec<String> = (0..FEW + 3)
+            .map(|i| format!("https://app{i}.example.com"))
+            .collect();
+        for n in [1, FEW, FEW + 1, FEW + 3] {
+            let patterns: Vec<&str> = origins.iter().take(n).map(String::as_str).collect();
+            let m = matcher(&patterns);
+            assert_eq!(m.few.len(), if n <= FEW { n } else { 0 }, "{n}");
+            for (i, o) in origins.iter().enumerate() {
+                assert_eq!(m.allows(o.as_bytes()), i < n, "{n} {o}");
+            }
+            assert!(!m.allows(b"https://app0.example.co"));
+            assert!(!m.allows(b"https://app0.example.com:443"));
+            assert!(!m.allows(b""));
+        }
     }
 
     #[test]

@@ -82,25 +82,19 @@ impl<V> Pending<V> {
         decision: &Decision<'a>,
         mut own: impl FnMut(Value<'a>) -> Option<V>,
     ) -> Self {
+        let d = decision.detach();
         let mut pending = Self {
             action: decision.action(),
-            from_policy: 0,
+            from_policy: d.policy,
             from_request: 0,
-            clears: decision
-                .clears()
-                .iter()
-                .fold(0, |bits, &h| bits | 1 << h as u8),
+            clears: d.clears,
             vary: decision.vary(),
             echoed: [const { None }; INLINE],
             echoed_names: [CorsHeader::AllowOrigin; INLINE],
             spilled: None,
         };
         let mut inline = 0;
-        decision.for_each_header(|h, value| {
-            if let Value::Policy(_) = value {
-                pending.from_policy |= 1 << h as u8;
-                return;
-            }
+        let mut echo = |h: CorsHeader, value: Value<'a>| {
             let Some(value) = own(value) else {
                 return;
             };
@@ -116,7 +110,17 @@ impl<V> Pending<V> {
                 }
                 _ => pending.spilled.get_or_insert_default().push((h, value)),
             }
-        });
+        };
+        // In the decision's order: origin, methods, header lines.
+        if let Some(v) = d.origin {
+            echo(CorsHeader::AllowOrigin, v);
+        }
+        if let Some(v) = d.method {
+            echo(CorsHeader::AllowMethods, v);
+        }
+        for &line in d.lines {
+            echo(CorsHeader::AllowHeaders, Value::RequestHeaders(line));
+        }
         pending
     }
 
