@@ -3,7 +3,7 @@
 
 use metrics::{Key, KeyName, Label, Level, Metadata};
 
-use crate::{CsrfProtection, Decision, Reason, RequestKind};
+use crate::{CsrfProtection, Reason, RequestKind};
 
 /// The counter's name.
 pub(crate) const REQUESTS: &str = "cors_requests_total";
@@ -93,15 +93,12 @@ impl Counters {
         &self.extra
     }
 
-    /// Adds one to the counter of this decision's kind, outcome and reason. With no
+    /// Adds one to the counter of a decision's kind, outcome and reason. With no
     /// recorder installed this is a thread-local read, an atomic load and a call that
     /// returns a no-op handle: no allocation.
     #[inline]
-    pub(crate) fn count(&self, d: &Decision<'_>) {
-        if let Some(key) = self
-            .keys
-            .get(slot(d.kind(), d.reason(), d.is_report_only()))
-        {
+    pub(crate) fn count(&self, kind: RequestKind, reason: Option<&Reason<'_>>, report_only: bool) {
+        if let Some(key) = self.keys.get(slot(kind, reason, report_only)) {
             metrics::with_recorder(|r| r.register_counter(key, &METADATA)).increment(1);
         }
     }

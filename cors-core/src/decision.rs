@@ -119,34 +119,60 @@ const ACTUAL_BITS: u8 = 1 << CorsHeader::AllowOrigin as u8
 /// Every header, as bits.
 const ALL_BITS: u8 = (1 << CorsHeader::ALL.len()) - 1;
 
-/// A decision in the compact form [`Pending`](crate::Pending) keeps
-/// ([`Decision::detach`]).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Detached<'d, 'a> {
-    /// Bit `h as u8` set: header `h` has the policy's value.
-    pub policy: u8,
-    /// Bit `h as u8` set: header `h` is removed first ([`Decision::clears`]).
-    pub clears: u8,
-    /// The echoed `Access-Control-Allow-Origin` value.
-    pub origin: Option<Value<'a>>,
-    /// The echoed `Access-Control-Allow-Methods` value.
-    pub method: Option<Value<'a>>,
-    /// The echoed `Access-Control-Allow-Headers` lines.
-    pub lines: &'d [&'a [u8]],
+/// The headers a decision clears, as bits (`1 << h as u8`): every header on an answer and
+/// on a forwarded preflight; an actual request's on other forwarded responses to CORS
+/// requests and on those that set `Access-Control-Allow-Origin` anyway (a policy
+/// allowing any origin); none on the rest. See [`Decision::clears`].
+#[inline]
+pub(crate) fn clears_bits(kind: RequestKind, action: Action, sets_origin: bool) -> u8 {
+    match (kind, action) {
+        (_, Action::Respond { .. }) | (RequestKind::Preflight, _) => ALL_BITS,
+        (RequestKind::Actual, Action::Forward) => ACTUAL_BITS,
+        (RequestKind::NotCors, Action::Forward) if sets_origin => ACTUAL_BITS,
+        (RequestKind::NotCors, Action::Forward) => 0,
+    }
 }
 
-impl Detached<'_, '_> {
-    const NONE: Self = Self {
-        policy: 0,
-        clears: 0,
-        origin: None,
-        method: None,
-        lines: &[],
-    };
+/// What an evaluation writes its outcome into, step by step: a [`Decision`]
+/// ([`Policy::evaluate`](crate::Policy::evaluate)) or a [`Pending`](crate::Pending)
+/// decision being built ([`Policy::decide`](crate::Policy::decide)), so that both come
+/// from the one evaluation and `decide` builds no `Decision` in between.
+pub(crate) trait Outcome<'a> {
+    /// Starts over: a decision of this kind, action and `Vary`, no header, no reason.
+    fn start(&mut self, kind: RequestKind, action: Action, vary: Vary);
+    /// Notes why the request is rejected.
+    fn reject(&mut self, reason: Reason<'a>);
+    /// Notes `reason` as what `csrf_protection = "enforce"` would have refused (it
+    /// replaces the CORS reason, if any: an origin the check refuses is one CORS refuses
+    /// too).
+    fn report(&mut self, reason: Reason<'a>);
+    /// Sets `Access-Control-Allow-Origin`.
+    fn allow_origin(&mut self, value: Value<'a>);
+    /// Sets `Access-Control-Allow-Credentials`.
+    fn allow_credentials(&mut self, value: &'a PolicyValue);
+    /// Sets `Access-Control-Expose-Headers`.
+    fn expose_headers(&mut self, value: &'a PolicyValue);
+    /// Sets `Access-Control-Allow-Methods`.
+    fn allow_methods(&mut self, value: Value<'a>);
+    /// Sets `Access-Control-Allow-Headers` to the policy's list.
+    fn allow_headers(&mut self, value: &'a PolicyValue);
+    /// Echoes every line of `lines` that has an element as `Access-Control-Allow-Headers`,
+    /// one header each, in order.
+    fn echo_allow_headers(&mut self, lines: &[&'a [u8]]);
+    /// Sets `Access-Control-Max-Age`.
+    fn max_age(&mut self, value: &'a PolicyValue);
+    /// Sets `Access-Control-Allow-Private-Network`.
+    fn allow_private_network(&mut self, value: &'a PolicyValue);
+    /// The kind given to [`Outcome::start`].
+    fn kind(&self) -> RequestKind;
+    /// The `Vary` given to [`Outcome::start`].
+    fn vary(&self) -> Vary;
+    /// Whether this is a CORS request allowed so far.
+    fn is_allowed(&self) -> bool;
 }
 
 /// Whether an `Access-Control-Request-Headers` line is echoed (it has an element).
-fn echoed_line(line: &[u8]) -> bool {
+pub(crate) fn echoed_line(line: &[u8]) -> bool {
     !crate::token::trim_ows(line).is_empty()
 }
 
@@ -166,64 +192,6 @@ impl<'a> Decision<'a> {
             max_age: None,
             allow_private_network: None,
         }
-    }
-
-    pub(crate) fn rejected(mut self, reason: Reason<'a>) -> Self {
-        self.reason = Some(reason);
-        self
-    }
-
-    /// The same decision, with `reason` noted as what `csrf_protection = "enforce"` would
-    /// have refused (it replaces the CORS reason, if any: an origin the check refuses is
-    /// one CORS refuses too).
-    pub(crate) fn reported(mut self, reason: Reason<'a>) -> Self {
-        self.reason = Some(reason);
-        self.report_only = true;
-        self
-    }
-
-    pub(crate) fn set_allow_origin(&mut self, value: Value<'a>) {
-        self.allow_origin = Some(value);
-    }
-
-    pub(crate) fn set_allow_credentials(&mut self, value: &'a PolicyValue) {
-        self.allow_credentials = Some(value);
-    }
-
-    pub(crate) fn set_expose_headers(&mut self, value: &'a PolicyValue) {
-        self.expose_headers = Some(value);
-    }
-
-    pub(crate) fn set_allow_methods(&mut self, value: Value<'a>) {
-        self.allow_methods = Some(value);
-    }
-
-    pub(crate) fn set_allow_headers(&mut self, value: &'a PolicyValue) {
-        self.allow_headers = AllowHeaders::Policy(value);
-    }
-
-    /// Echoes every line of `lines` that has an element, one header each, in order.
-    pub(crate) fn echo_allow_headers(&mut self, request_lines: &[&'a [u8]]) {
-        let mut lines = [&b""[..]; crate::request::MAX_REQUEST_HEADER_LINES];
-        let mut count = 0;
-        for (slot, line) in lines
-            .iter_mut()
-            .zip(request_lines.iter().filter(|l| echoed_line(l)))
-        {
-            *slot = line;
-            count += 1;
-        }
-        if count > 0 {
-            self.allow_headers = AllowHeaders::Echo { lines, count };
-        }
-    }
-
-    pub(crate) fn set_max_age(&mut self, value: &'a PolicyValue) {
-        self.max_age = Some(value);
-    }
-
-    pub(crate) fn set_allow_private_network(&mut self, value: &'a PolicyValue) {
-        self.allow_private_network = Some(value);
     }
 
     /// Which kind of request this was.
@@ -311,49 +279,6 @@ impl<'a> Decision<'a> {
         }
     }
 
-    /// The decision in the compact form [`Pending`](crate::Pending) keeps, straight from
-    /// the fields: bit `h as u8` of `policy` set when header `h` has the policy's value,
-    /// and the values echoed from the request, in the order of [`Decision::headers`].
-    #[inline]
-    pub(crate) fn detach(&self) -> Detached<'_, 'a> {
-        let bit = |set: bool, h: CorsHeader| u8::from(set) << h as u8;
-        let mut policy = bit(
-            self.allow_credentials.is_some(),
-            CorsHeader::AllowCredentials,
-        ) | bit(self.expose_headers.is_some(), CorsHeader::ExposeHeaders)
-            | bit(self.max_age.is_some(), CorsHeader::MaxAge)
-            | bit(
-                self.allow_private_network.is_some(),
-                CorsHeader::AllowPrivateNetwork,
-            );
-        let mut echoed = Detached::NONE;
-        match self.allow_origin {
-            Some(Value::Policy(_)) => policy |= bit(true, CorsHeader::AllowOrigin),
-            Some(v) => echoed.origin = Some(v),
-            None => {}
-        }
-        match self.allow_methods {
-            Some(Value::Policy(_)) => policy |= bit(true, CorsHeader::AllowMethods),
-            Some(v) => echoed.method = Some(v),
-            None => {}
-        }
-        match &self.allow_headers {
-            AllowHeaders::None => {}
-            AllowHeaders::Policy(_) => policy |= bit(true, CorsHeader::AllowHeaders),
-            AllowHeaders::Echo { lines, count } => {
-                echoed.lines = lines.get(..usize::from(*count)).unwrap_or_default();
-            }
-        }
-        echoed.policy = policy;
-        echoed.clears = match (self.kind, self.action) {
-            (_, Action::Respond { .. }) | (RequestKind::Preflight, _) => ALL_BITS,
-            (RequestKind::Actual, Action::Forward) => ACTUAL_BITS,
-            (RequestKind::NotCors, Action::Forward) if self.allow_origin.is_some() => ACTUAL_BITS,
-            (RequestKind::NotCors, Action::Forward) => 0,
-        };
-        echoed
-    }
-
     /// The CORS headers removed from the response (when it has any) before
     /// [`Decision::headers`] are added, so that each appears exactly as decided: a
     /// handler's own `Access-Control-Allow-Origin` never survives beside ours.
@@ -363,7 +288,7 @@ impl<'a> Decision<'a> {
     /// (a policy allowing any origin); none on other responses to requests without
     /// `Origin`, which the policy leaves alone.
     pub fn clears(&self) -> &'static [CorsHeader] {
-        match self.detach().clears {
+        match clears_bits(self.kind, self.action, self.allow_origin.is_some()) {
             ALL_BITS => &CorsHeader::ALL,
             ACTUAL_BITS => ACTUAL,
             _ => &[],
@@ -373,6 +298,85 @@ impl<'a> Decision<'a> {
     /// The `Vary` items to add.
     pub fn vary(&self) -> Vary {
         self.vary
+    }
+}
+
+impl<'a> Outcome<'a> for Decision<'a> {
+    #[inline]
+    fn start(&mut self, kind: RequestKind, action: Action, vary: Vary) {
+        *self = Decision::new(kind, action, vary);
+    }
+
+    #[inline]
+    fn reject(&mut self, reason: Reason<'a>) {
+        self.reason = Some(reason);
+    }
+
+    fn report(&mut self, reason: Reason<'a>) {
+        self.reason = Some(reason);
+        self.report_only = true;
+    }
+
+    #[inline]
+    fn allow_origin(&mut self, value: Value<'a>) {
+        self.allow_origin = Some(value);
+    }
+
+    #[inline]
+    fn allow_credentials(&mut self, value: &'a PolicyValue) {
+        self.allow_credentials = Some(value);
+    }
+
+    #[inline]
+    fn expose_headers(&mut self, value: &'a PolicyValue) {
+        self.expose_headers = Some(value);
+    }
+
+    #[inline]
+    fn allow_methods(&mut self, value: Value<'a>) {
+        self.allow_methods = Some(value);
+    }
+
+    #[inline]
+    fn allow_headers(&mut self, value: &'a PolicyValue) {
+        self.allow_headers = AllowHeaders::Policy(value);
+    }
+
+    fn echo_allow_headers(&mut self, request_lines: &[&'a [u8]]) {
+        let mut lines = [&b""[..]; crate::request::MAX_REQUEST_HEADER_LINES];
+        let mut count = 0;
+        for (slot, line) in lines
+            .iter_mut()
+            .zip(request_lines.iter().filter(|l| echoed_line(l)))
+        {
+            *slot = line;
+            count += 1;
+        }
+        if count > 0 {
+            self.allow_headers = AllowHeaders::Echo { lines, count };
+        }
+    }
+
+    #[inline]
+    fn max_age(&mut self, value: &'a PolicyValue) {
+        self.max_age = Some(value);
+    }
+
+    #[inline]
+    fn allow_private_network(&mut self, value: &'a PolicyValue) {
+        self.allow_private_network = Some(value);
+    }
+
+    fn kind(&self) -> RequestKind {
+        self.kind
+    }
+
+    fn vary(&self) -> Vary {
+        self.vary
+    }
+
+    fn is_allowed(&self) -> bool {
+        Decision::is_allowed(self)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::reason::Escaped;
 use crate::request::Field;
-use crate::{CorsRequest, Decision, LogLevel, Reason};
+use crate::{CorsRequest, LogLevel, Reason, RequestKind};
 
 /// Emits one event, target `cors`, at `level` (the policy's `log_level`), for a rejected
 /// CORS request (nothing for allowed requests and requests that are not CORS requests),
@@ -14,16 +14,28 @@ use crate::{CorsRequest, Decision, LogLevel, Reason};
 /// `Sec-Fetch-Site` said) and `enforced` (false under `csrf_protection = "report"`: the
 /// request went on to the handler).
 #[inline]
-pub(crate) fn rejected(req: &CorsRequest<'_>, d: &Decision<'_>, level: LogLevel) {
-    if let Some(reason) = d.reason()
+pub(crate) fn rejected(
+    req: &CorsRequest<'_>,
+    kind: RequestKind,
+    reason: Option<&Reason<'_>>,
+    report_only: bool,
+    level: LogLevel,
+) {
+    if let Some(reason) = reason
         && level != LogLevel::Off
     {
-        emit(req, d, reason, level);
+        emit(req, kind, reason, report_only, level);
     }
 }
 
 #[cold]
-fn emit(req: &CorsRequest<'_>, d: &Decision<'_>, reason: &Reason<'_>, level: LogLevel) {
+fn emit(
+    req: &CorsRequest<'_>,
+    kind: RequestKind,
+    reason: &Reason<'_>,
+    report_only: bool,
+    level: LogLevel,
+) {
     fn field<'a>(f: Field<'a>) -> Option<&'a [u8]> {
         match f {
             Field::Absent => None,
@@ -42,11 +54,11 @@ fn emit(req: &CorsRequest<'_>, d: &Decision<'_>, reason: &Reason<'_>, level: Log
         | Reason::CrossOriginWebSocket { fetch_site, .. } => (
             Some(req.method()),
             Some(fetch_site.as_str()),
-            Some(!d.is_report_only()),
+            Some(!report_only),
         ),
         _ => (field(req.request_method()), None, None),
     };
-    let what = if d.is_report_only() {
+    let what = if report_only {
         "request would be refused (csrf_protection = \"report\")"
     } else {
         "CORS request rejected"
@@ -57,7 +69,7 @@ fn emit(req: &CorsRequest<'_>, d: &Decision<'_>, reason: &Reason<'_>, level: Log
             tracing::event!(
                 target: "cors",
                 $level,
-                kind = d.kind().as_str(),
+                kind = kind.as_str(),
                 reason = reason.code(),
                 origin = shown(field(req.origin())),
                 method = shown(method),

@@ -1,7 +1,9 @@
 //! A decision detached from its request, small enough to move through response futures,
 //! and the one routine that writes it onto a response.
 
-use crate::{Action, CorsHeader, Decision, Policy, ResponseHeaders, Value, Vary};
+use crate::decision::{Outcome, clears_bits, echoed_line};
+use crate::{Action, CorsHeader, PolicyValue, Reason, RequestKind};
+use crate::{Policy, ResponseHeaders, Value, Vary};
 
 /// Echoed values kept inline; more (several echoed `Access-Control-Request-Headers`
 /// lines) spill into a `Vec`.
@@ -68,61 +70,167 @@ impl Policy {
         req: &crate::CorsRequest<'a>,
         own: impl FnMut(Value<'a>) -> Option<V>,
     ) -> Pending<V> {
-        let decision = self.evaluate(req);
-        self.count(&decision);
-        crate::event::rejected(req, &decision, self.config().log_level);
-        Pending::new(&decision, own)
+        // Evaluated straight into the pending decision: no `Decision` in between.
+        let mut b = Building {
+            pending: Pending::EMPTY,
+            own,
+            inline: 0,
+            kind: RequestKind::NotCors,
+            reason: None,
+            report_only: false,
+        };
+        self.evaluate_into(req, &mut b);
+        let reason = b.reason.as_ref();
+        self.count(b.kind, reason, b.report_only);
+        crate::event::rejected(req, b.kind, reason, b.report_only, self.config().log_level);
+        let mut pending = b.pending;
+        let sets_origin = (pending.from_policy | pending.from_request)
+            & (1 << CorsHeader::AllowOrigin as u8)
+            != 0;
+        pending.clears = clears_bits(b.kind, pending.action, sets_origin);
+        pending
+    }
+}
+
+/// A [`Pending`] decision being evaluated ([`Policy::decide`]): echoed values are
+/// converted with `own` as they are set, and what the count and the rejection event need
+/// is kept beside.
+struct Building<'a, V, F> {
+    pending: Pending<V>,
+    own: F,
+    /// Inline echoed slots used.
+    inline: usize,
+    kind: RequestKind,
+    reason: Option<Reason<'a>>,
+    report_only: bool,
+}
+
+impl<'a, V, F: FnMut(Value<'a>) -> Option<V>> Building<'a, V, F> {
+    #[inline]
+    fn policy(&mut self, h: CorsHeader) {
+        self.pending.from_policy |= 1 << h as u8;
+    }
+
+    /// Converts `value` and keeps it as a value of `h` (dropped when `own` gives `None`).
+    #[inline]
+    fn echo(&mut self, h: CorsHeader, value: Value<'a>) {
+        let Some(value) = (self.own)(value) else {
+            return;
+        };
+        let p = &mut self.pending;
+        p.from_request |= 1 << h as u8;
+        match (
+            p.echoed.get_mut(self.inline),
+            p.echoed_names.get_mut(self.inline),
+        ) {
+            (Some(slot), Some(name)) => {
+                *slot = Some(value);
+                *name = h;
+                self.inline += 1;
+            }
+            _ => p.spilled.get_or_insert_default().push((h, value)),
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, h: CorsHeader, value: Value<'a>) {
+        match value {
+            Value::Policy(_) => self.policy(h),
+            _ => self.echo(h, value),
+        }
+    }
+}
+
+impl<'a, V, F: FnMut(Value<'a>) -> Option<V>> Outcome<'a> for Building<'a, V, F> {
+    #[inline]
+    fn start(&mut self, kind: RequestKind, action: Action, vary: Vary) {
+        self.pending = Pending {
+            action,
+            vary,
+            ..Pending::EMPTY
+        };
+        self.inline = 0;
+        self.kind = kind;
+        self.reason = None;
+        self.report_only = false;
+    }
+
+    #[inline]
+    fn reject(&mut self, reason: Reason<'a>) {
+        self.reason = Some(reason);
+    }
+
+    fn report(&mut self, reason: Reason<'a>) {
+        self.reason = Some(reason);
+        self.report_only = true;
+    }
+
+    #[inline]
+    fn allow_origin(&mut self, value: Value<'a>) {
+        self.set(CorsHeader::AllowOrigin, value);
+    }
+
+    #[inline]
+    fn allow_credentials(&mut self, _: &'a PolicyValue) {
+        self.policy(CorsHeader::AllowCredentials);
+    }
+
+    #[inline]
+    fn expose_headers(&mut self, _: &'a PolicyValue) {
+        self.policy(CorsHeader::ExposeHeaders);
+    }
+
+    #[inline]
+    fn allow_methods(&mut self, value: Value<'a>) {
+        self.set(CorsHeader::AllowMethods, value);
+    }
+
+    #[inline]
+    fn allow_headers(&mut self, _: &'a PolicyValue) {
+        self.policy(CorsHeader::AllowHeaders);
+    }
+
+    fn echo_allow_headers(&mut self, lines: &[&'a [u8]]) {
+        for &line in lines.iter().filter(|l| echoed_line(l)) {
+            self.echo(CorsHeader::AllowHeaders, Value::RequestHeaders(line));
+        }
+    }
+
+    #[inline]
+    fn max_age(&mut self, _: &'a PolicyValue) {
+        self.policy(CorsHeader::MaxAge);
+    }
+
+    #[inline]
+    fn allow_private_network(&mut self, _: &'a PolicyValue) {
+        self.policy(CorsHeader::AllowPrivateNetwork);
+    }
+
+    fn kind(&self) -> RequestKind {
+        self.kind
+    }
+
+    fn vary(&self) -> Vary {
+        self.pending.vary
+    }
+
+    fn is_allowed(&self) -> bool {
+        self.kind != RequestKind::NotCors && self.reason.is_none()
     }
 }
 
 impl<V> Pending<V> {
-    /// Detaches `decision`. Its [`Value::Policy`] values are always its policy's own
-    /// ([`Policy::value`]), written later from [`ResponseHeaders::policy_value`].
-    pub(crate) fn new<'a>(
-        decision: &Decision<'a>,
-        mut own: impl FnMut(Value<'a>) -> Option<V>,
-    ) -> Self {
-        let d = decision.detach();
-        let mut pending = Self {
-            action: decision.action(),
-            from_policy: d.policy,
-            from_request: 0,
-            clears: d.clears,
-            vary: decision.vary(),
-            echoed: [const { None }; INLINE],
-            echoed_names: [CorsHeader::AllowOrigin; INLINE],
-            spilled: None,
-        };
-        let mut inline = 0;
-        let mut echo = |h: CorsHeader, value: Value<'a>| {
-            let Some(value) = own(value) else {
-                return;
-            };
-            pending.from_request |= 1 << h as u8;
-            match (
-                pending.echoed.get_mut(inline),
-                pending.echoed_names.get_mut(inline),
-            ) {
-                (Some(slot), Some(name)) => {
-                    *slot = Some(value);
-                    *name = h;
-                    inline += 1;
-                }
-                _ => pending.spilled.get_or_insert_default().push((h, value)),
-            }
-        };
-        // In the decision's order: origin, methods, header lines.
-        if let Some(v) = d.origin {
-            echo(CorsHeader::AllowOrigin, v);
-        }
-        if let Some(v) = d.method {
-            echo(CorsHeader::AllowMethods, v);
-        }
-        for &line in d.lines {
-            echo(CorsHeader::AllowHeaders, Value::RequestHeaders(line));
-        }
-        pending
-    }
+    /// Nothing to write: what [`Outcome::start`] fills in.
+    const EMPTY: Self = Self {
+        action: Action::Forward,
+        from_policy: 0,
+        from_request: 0,
+        clears: 0,
+        vary: Vary::None,
+        echoed: [const { None }; INLINE],
+        echoed_names: [CorsHeader::AllowOrigin; INLINE],
+        spilled: None,
+    };
 
     /// What the adapter does: forward the request to the handler and write this onto its
     /// response, or answer now with a response of that status (and an empty body) and
@@ -153,6 +261,7 @@ impl<V> Pending<V> {
     /// then the decision's headers are appended in the decision's order; then `Vary`:
     /// an answer gets the decision's items, a forwarded response one more line with the
     /// items its own `Vary` lacks (none under `Vary: *`).
+    #[inline]
     pub fn write_to<H: ResponseHeaders<Value = V>>(self, out: &mut H) {
         let answer = matches!(self.action, Action::Respond { .. });
         let clears = self.clears;

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::config::PolicyConfig;
 use crate::counters::Counters;
 use crate::csrf::{self, CsrfProtection};
+use crate::decision::Outcome;
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::matcher::{OriginMatcher, Predicate};
 use crate::request::{CorsRequest, Field};
@@ -360,8 +361,8 @@ impl Policy {
 
     /// Counts a decision ([`Policy::with_metrics_label`]).
     #[inline]
-    pub(crate) fn count(&self, d: &Decision<'_>) {
-        self.counters.count(d);
+    pub(crate) fn count(&self, kind: RequestKind, reason: Option<&Reason<'_>>, report_only: bool) {
+        self.counters.count(kind, reason, report_only);
     }
 
     /// The precomputed value this policy sets for `header` whenever it sets it without
@@ -411,32 +412,40 @@ impl Policy {
     /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn evaluate<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
-        if self.inner.site_checks {
-            return self.evaluate_checked(req);
-        }
-        // The default path: the CORS decision alone, built in place.
-        self.cors(req)
-    }
-
-    /// [`Policy::evaluate`] for a policy with `csrf_protection` or
-    /// `websocket_origin_check` on.
-    #[cold]
-    #[inline(never)]
-    fn evaluate_checked<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
-        let mut d = self.cors(req);
-        self.check_site(req, &mut d);
+        let mut d = Decision::new(RequestKind::NotCors, Action::Forward, Vary::None);
+        self.evaluate_into(req, &mut d);
         d
     }
 
+    /// Evaluates a request into `out`: a [`Decision`] ([`Policy::evaluate`]) or a pending
+    /// decision ([`Policy::decide`]).
+    #[inline]
+    pub(crate) fn evaluate_into<'a>(&'a self, req: &CorsRequest<'a>, out: &mut impl Outcome<'a>) {
+        if self.inner.site_checks {
+            return self.evaluate_checked(req, out);
+        }
+        // The default path: the CORS decision alone.
+        self.cors(req, out);
+    }
+
+    /// [`Policy::evaluate_into`] for a policy with `csrf_protection` or
+    /// `websocket_origin_check` on.
+    #[cold]
+    #[inline(never)]
+    fn evaluate_checked<'a>(&'a self, req: &CorsRequest<'a>, out: &mut impl Outcome<'a>) {
+        self.cors(req, out);
+        self.check_site(req, out);
+    }
+
     /// The origin check of `csrf_protection` and `websocket_origin_check`, on top of the
-    /// CORS decision `d`: a request the policy's origins allow, a preflight, a safe
-    /// request and a request of a kind not checked keep `d`; another request failing the
+    /// CORS decision in `out`: a request the policy's origins allow, a preflight, a safe
+    /// request and a request of a kind not checked keep it; another request failing the
     /// rule of [`csrf::check`] is refused with 403 (no CORS headers: its origin is not
-    /// allowed), or, under `csrf_protection = "report"`, keeps `d` with the reason noted
-    /// as reported.
-    fn check_site<'a>(&'a self, req: &CorsRequest<'a>, d: &mut Decision<'a>) {
+    /// allowed), or, under `csrf_protection = "report"`, keeps the decision with the
+    /// reason noted as reported.
+    fn check_site<'a>(&'a self, req: &CorsRequest<'a>, out: &mut impl Outcome<'a>) {
         let i = &*self.inner;
-        if d.kind() == RequestKind::Preflight || d.is_allowed() {
+        if out.kind() == RequestKind::Preflight || out.is_allowed() {
             return;
         }
         let method = req.method();
@@ -465,25 +474,27 @@ impl Policy {
         } else {
             Reason::CrossOriginRequest { origin, fetch_site }
         };
-        *d = match mode {
-            CsrfProtection::Report => d.reported(reason),
-            _ => Decision::new(
-                d.kind(),
-                Action::Respond {
-                    status: Status::FORBIDDEN,
-                },
-                d.vary(),
-            )
-            .rejected(reason),
-        };
+        if mode == CsrfProtection::Report {
+            out.report(reason);
+            return;
+        }
+        let (kind, vary) = (out.kind(), out.vary());
+        out.start(
+            kind,
+            Action::Respond {
+                status: Status::FORBIDDEN,
+            },
+            vary,
+        );
+        out.reject(reason);
     }
 
     /// The CORS decision alone.
     #[inline]
-    fn cors<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
+    fn cors<'a>(&'a self, req: &CorsRequest<'a>, out: &mut impl Outcome<'a>) {
         let i = &*self.inner;
         let origin = match req.origin() {
-            Field::Absent => return self.not_cors(),
+            Field::Absent => return self.not_cors(out),
             Field::One(o) => Ok(o),
             Field::Repeated(_) => Err(Reason::Malformed(Malformed::RepeatedOrigin)),
         };
@@ -495,9 +506,9 @@ impl Policy {
             }
         });
         if req.is_preflight() {
-            self.preflight(req, origin)
+            self.preflight(req, origin, out);
         } else {
-            self.actual(origin)
+            self.actual(origin, out);
         }
     }
 
@@ -505,53 +516,50 @@ impl Policy {
     /// every actual request (`*`, the exposed headers, no `Vary`), so that a shared cache
     /// may serve the response to a later CORS request (the Fetch standard, "CORS protocol
     /// and HTTP caches"); any other policy leaves it alone but for `Vary: origin`.
-    fn not_cors(&self) -> Decision<'_> {
+    fn not_cors<'a>(&'a self, out: &mut impl Outcome<'a>) {
         let i = &*self.inner;
         if !i.origins.allows_any() {
-            return Decision::new(RequestKind::NotCors, Action::Forward, Vary::Origin);
+            out.start(RequestKind::NotCors, Action::Forward, Vary::Origin);
+            return;
         }
-        let mut d = Decision::new(RequestKind::NotCors, Action::Forward, Vary::None);
-        self.allow_actual(&mut d, &[]);
-        d
+        out.start(RequestKind::NotCors, Action::Forward, Vary::None);
+        self.allow_actual(out, &[]);
     }
 
-    fn allow_origin<'a>(&'a self, d: &mut Decision<'a>, origin: &'a [u8]) {
+    fn allow_origin<'a>(&'a self, out: &mut impl Outcome<'a>, origin: &'a [u8]) {
         let i = &*self.inner;
         let value = if i.origins.allows_any() {
             Value::Policy(&i.star)
         } else {
             Value::Origin(origin)
         };
-        d.set_allow_origin(value);
+        out.allow_origin(value);
         if i.credentials {
-            d.set_allow_credentials(&i.yes);
+            out.allow_credentials(&i.yes);
         }
     }
 
     /// The headers of an allowed actual request.
-    fn allow_actual<'a>(&'a self, d: &mut Decision<'a>, origin: &'a [u8]) {
-        self.allow_origin(d, origin);
+    fn allow_actual<'a>(&'a self, out: &mut impl Outcome<'a>, origin: &'a [u8]) {
+        self.allow_origin(out, origin);
         if let Some(expose) = &self.inner.expose {
-            d.set_expose_headers(expose);
+            out.expose_headers(expose);
         }
     }
 
-    fn actual<'a>(&'a self, origin: Result<&'a [u8], Reason<'a>>) -> Decision<'a> {
+    fn actual<'a>(&'a self, origin: Result<&'a [u8], Reason<'a>>, out: &mut impl Outcome<'a>) {
         let any = self.inner.origins.allows_any();
         let vary = if any { Vary::None } else { Vary::Origin };
-        let mut d = Decision::new(RequestKind::Actual, Action::Forward, vary);
+        out.start(RequestKind::Actual, Action::Forward, vary);
         match origin {
-            Ok(origin) => {
-                self.allow_actual(&mut d, origin);
-                d
-            }
+            Ok(origin) => self.allow_actual(out, origin),
             // With any origin allowed, only a malformed request is rejected; its response
             // carries `*` all the same, as every response of such a policy does.
             Err(reason) if any => {
-                self.allow_actual(&mut d, &[]);
-                d.rejected(reason)
+                self.allow_actual(out, &[]);
+                out.reject(reason);
             }
-            Err(reason) => d.rejected(reason),
+            Err(reason) => out.reject(reason),
         }
     }
 
@@ -559,7 +567,8 @@ impl Policy {
         &'a self,
         req: &CorsRequest<'a>,
         origin: Result<&'a [u8], Reason<'a>>,
-    ) -> Decision<'a> {
+        out: &mut impl Outcome<'a>,
+    ) {
         let i = &*self.inner;
         let checked =
             origin.and_then(|o| Ok((o, self.check_method(req)?, self.check_headers(req)?)));
@@ -569,17 +578,18 @@ impl Policy {
                 if i.config.debug
                     && let Ok(origin) = origin =>
             {
-                return self.debug_preflight(req, origin, reason);
+                return self.debug_preflight(req, origin, reason, out);
             }
             Err(reason) => {
-                return Decision::new(
+                out.start(
                     RequestKind::Preflight,
                     Action::Respond {
                         status: Status::FORBIDDEN,
                     },
                     Vary::Preflight,
-                )
-                .rejected(reason);
+                );
+                out.reject(reason);
+                return;
             }
         };
         let action = if i.preflight_continue {
@@ -594,27 +604,26 @@ impl Policy {
         } else {
             Vary::Preflight
         };
-        let mut d = Decision::new(RequestKind::Preflight, action, vary);
-        self.allow_origin(&mut d, origin);
+        out.start(RequestKind::Preflight, action, vary);
+        self.allow_origin(out, origin);
         let methods = if i.methods_any {
             Value::RequestMethod(method)
         } else {
             Value::Policy(&i.allow_methods)
         };
-        d.set_allow_methods(methods);
+        out.allow_methods(methods);
         if any_headers {
             match &i.allow_headers {
-                Some(v) => d.set_allow_headers(v),
-                None => d.echo_allow_headers(req.request_headers()),
+                Some(v) => out.allow_headers(v),
+                None => out.echo_allow_headers(req.request_headers()),
             }
         }
         if let Some(max_age) = &i.max_age {
-            d.set_max_age(max_age);
+            out.max_age(max_age);
         }
         if i.private_network && req.private_network() == Field::One(b"true") {
-            d.set_allow_private_network(&i.yes);
+            out.allow_private_network(&i.yes);
         }
-        d
     }
 
     /// Debug mode's answer to a preflight from an allowed origin that asks for a method or
@@ -628,7 +637,8 @@ impl Policy {
         req: &CorsRequest<'a>,
         origin: &'a [u8],
         reason: Reason<'a>,
-    ) -> Decision<'a> {
+        out: &mut impl Outcome<'a>,
+    ) {
         let i = &*self.inner;
         let vary = if i.origins.allows_any() {
             Vary::PreflightAnyOrigin
@@ -636,18 +646,18 @@ impl Policy {
             Vary::Preflight
         };
         let status = i.preflight_status;
-        let mut d = Decision::new(RequestKind::Preflight, Action::Respond { status }, vary);
-        self.allow_origin(&mut d, origin);
+        out.start(RequestKind::Preflight, Action::Respond { status }, vary);
+        self.allow_origin(out, origin);
         if !i.methods_any {
-            d.set_allow_methods(Value::Policy(&i.allow_methods));
+            out.allow_methods(Value::Policy(&i.allow_methods));
         } else if let Field::One(m) = req.request_method() {
             // Any method: only a header can have failed; the method passes as it would.
-            d.set_allow_methods(Value::RequestMethod(m));
+            out.allow_methods(Value::RequestMethod(m));
         }
         if let (Reason::HeaderNotAllowed { .. }, Some(headers)) = (reason, &i.allow_headers) {
-            d.set_allow_headers(headers);
+            out.allow_headers(headers);
         }
-        d.rejected(reason)
+        out.reject(reason);
     }
 
     fn check_method<'a>(&self, req: &CorsRequest<'a>) -> Result<&'a [u8], Reason<'a>> {

@@ -1,7 +1,7 @@
 //! Property tests for the parsers (origin, ACRH), the matcher, and `Pending::write_to`.
 
 use cors_core::{CorsHeader, CorsRequest, Policy};
-use cors_testkit::headers::Lines;
+use cors_testkit::headers::{Line, Lines};
 use proptest::prelude::*;
 
 fn label() -> impl Strategy<Value = String> {
@@ -154,9 +154,14 @@ proptest! {
 
     #[test]
     fn pending_decisions_write_exactly_the_decisions_headers(
-        policy_index in 0usize..4,
-        method in prop_oneof![Just("GET"), Just("OPTIONS")],
-        origin in prop_oneof![Just("https://a.test"), Just("https://b.test"), Just("null")],
+        policy_index in 0usize..7,
+        method in prop_oneof![Just("GET"), Just("OPTIONS"), Just("POST")],
+        origin in prop_oneof![
+            Just(Some("https://a.test")),
+            Just(Some("https://b.test")),
+            Just(Some("null")),
+            Just(None),
+        ],
         request_method in prop_oneof![Just("PUT"), Just("GET"), Just("x-custom"), Just("")],
         lines in prop::collection::vec(
             prop_oneof![
@@ -170,24 +175,40 @@ proptest! {
             0..11,
         ),
         private_network in any::<bool>(),
+        fetch_site in prop_oneof![Just(None), Just(Some("cross-site")), Just(Some("same-origin"))],
+        websocket in any::<bool>(),
+        stale in any::<bool>(),
     ) {
         // Policies exercising every kind of value: echoed origin, method and header lines
-        // (credentials with `*`), `*` values, and the policy's own lists.
+        // (credentials with `*`), `*` values, and the policy's own lists; and the paths
+        // beside them: debug mode, and the origin checks (enforced and reported).
         let policies = [
             "allow_origins = [\"https://a.test\"]\nallow_methods = [\"*\"]\nallow_headers = [\"*\"]\nallow_credentials = true\nmax_age = 5\nallow_private_network = true",
             "allow_origins = [\"*\"]\nallow_methods = [\"*\"]\nallow_headers = [\"*\"]\nexpose_headers = [\"x-e\"]",
             "allow_origins = [\"https://a.test\", \"https://b.test\"]\nallow_methods = [\"PUT\"]\nallow_headers = [\"x-a\", \"content-type\"]\nexpose_headers = [\"x-e\"]\nallow_credentials = true",
             "allow_origins = [\"https://*.test\"]\nallow_headers = [\"*\"]\nallow_private_network = true\npreflight_continue = true",
+            "allow_origins = [\"https://a.test\"]\nallow_headers = [\"x-a\"]\ndebug = true",
+            "allow_origins = [\"https://a.test\"]\nexpose_headers = [\"x-e\"]\ncsrf_protection = \"enforce\"\nwebsocket_origin_check = true",
+            "allow_origins = [\"https://a.test\"]\nallow_credentials = true\ncsrf_protection = \"report\"",
         ];
         let policy = Policy::from_toml_str(policies[policy_index]).unwrap();
         let mut req = CorsRequest::new(method.as_bytes());
-        req.push_origin(origin.as_bytes());
+        if let Some(origin) = origin {
+            req.push_origin(origin.as_bytes());
+        }
         req.push_request_method(request_method.as_bytes());
         for line in &lines {
             req.push_request_headers(line.as_bytes());
         }
         if private_network {
             req.push_private_network(b"true");
+        }
+        if let Some(site) = fetch_site {
+            req.push_fetch_site(site.as_bytes());
+        }
+        req.push_host(b"api.test");
+        if websocket {
+            req.push_upgrade(b"websocket");
         }
         let d = policy.evaluate(&req);
         let expected: Vec<(CorsHeader, Vec<u8>)> =
@@ -198,8 +219,29 @@ proptest! {
         prop_assert_eq!(pending.len(), expected.len());
         prop_assert_eq!(pending.action(), d.action());
         let mut out = Lines::new(&policy);
+        // A handler's response with its own CORS headers: exactly those the decision
+        // clears are replaced.
+        let own = [CorsHeader::AllowOrigin, CorsHeader::MaxAge];
+        if stale {
+            for h in own {
+                out.lines.push(Line::Other(h.as_str().to_owned(), b"stale".to_vec()));
+            }
+        }
         pending.write_to(&mut out);
         let vary = out.vary_lines();
+        let kept: Vec<CorsHeader> = out
+            .lines
+            .iter()
+            .filter_map(|l| match l {
+                Line::Other(n, _) => own.into_iter().find(|h| h.as_str() == n),
+                _ => None,
+            })
+            .collect();
+        let expected_kept: Vec<CorsHeader> = own
+            .into_iter()
+            .filter(|h| stale && !d.clears().contains(h))
+            .collect();
+        prop_assert_eq!(kept, expected_kept);
         let written = out.cors();
         let expected_vary = (!d.vary().as_str().is_empty()).then(|| d.vary().as_str().as_bytes().to_vec());
         prop_assert_eq!(vary, expected_vary.into_iter().collect::<Vec<_>>());
