@@ -144,12 +144,15 @@ impl<'a, V, F: FnMut(Value<'a>) -> Option<V>> Building<'a, V, F> {
 impl<'a, V, F: FnMut(Value<'a>) -> Option<V>> Outcome<'a> for Building<'a, V, F> {
     #[inline]
     fn start(&mut self, kind: RequestKind, action: Action, vary: Vary) {
-        self.pending = Pending {
-            action,
-            vary,
-            ..Pending::EMPTY
-        };
-        self.inline = 0;
+        let p = &mut self.pending;
+        if p.from_policy | p.from_request != 0 || p.spilled.is_some() {
+            // Starting over (the origin check refusing after the CORS decision): nothing of
+            // that decision is kept.
+            *p = Pending::EMPTY;
+            self.inline = 0;
+        }
+        self.pending.action = action;
+        self.pending.vary = vary;
         self.kind = kind;
         self.reason = None;
         self.report_only = false;
