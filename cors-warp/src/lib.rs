@@ -32,9 +32,10 @@
 //! request headers, so the wrapper reads them through `warp::header::headers_cloned()`:
 //! one `HeaderMap` clone per request, which allocates the map's two tables (the values
 //! are reference-counted, not copied) — two allocations per request with headers. An
-//! answered preflight carries its answer past the wrapped filter in one boxed custom
-//! rejection. Nothing else is allocated or boxed per request (`tests/allocations.rs`
-//! pins these numbers), and request data never causes a panic.
+//! answered preflight's response is built when the request is decided and carried past
+//! the wrapped filter in one boxed custom rejection, then taken out of it (not copied).
+//! Nothing else is allocated or boxed per request (`tests/allocations.rs` pins these
+//! numbers), and request data never causes a panic.
 //!
 //! Rejected requests are reported by the core: one `tracing` event each (target `cors`,
 //! level debug).
