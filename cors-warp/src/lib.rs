@@ -32,9 +32,10 @@
 //! request headers, so the wrapper reads them through `warp::header::headers_cloned()`:
 //! one `HeaderMap` clone per request, which allocates the map's two tables (the values
 //! are reference-counted, not copied) — two allocations per request with headers. An
-//! answered preflight carries its answer past the wrapped filter in one boxed custom
-//! rejection. Nothing else is allocated or boxed per request (`tests/allocations.rs`
-//! pins these numbers), and request data never causes a panic.
+//! answered preflight's response is built when the request is decided and carried past
+//! the wrapped filter in one boxed custom rejection, then taken out of it (not copied).
+//! Nothing else is allocated or boxed per request (`tests/allocations.rs` pins these
+//! numbers), and request data never causes a panic.
 //!
 //! Rejected requests are reported by the core: one `tracing` event each (target `cors`,
 //! level debug).
@@ -43,6 +44,7 @@
 
 use std::convert::Infallible;
 use std::future::{Ready, ready};
+use std::sync::Mutex;
 
 use cors_core::Action;
 use warp::http::{HeaderMap, Method, StatusCode};
@@ -269,10 +271,9 @@ impl Policies for PolicyHandle {
 fn decided(pending: Pending) -> Result<Option<Pending>, Rejection> {
     match pending.action() {
         Action::Forward => Ok(Some(pending)),
-        Action::Respond { status } => Err(warp::reject::custom(Answer {
-            status: status.to_http(),
-            pending,
-        })),
+        Action::Respond { status } => {
+            Err(warp::reject::custom(Answer::new(status.to_http(), pending)))
+        }
     }
 }
 
@@ -337,31 +338,39 @@ where
             }
             res
         })
-        .recover(
-            |rejection: Rejection| -> Ready<Result<Response, Rejection>> {
-                ready(match rejection.find::<Answer>() {
-                    Some(answer) => Ok(answer.response()),
+        .or_else(
+            |rejection: Rejection| -> Ready<Result<(Response,), Rejection>> {
+                ready(match rejection.find::<Answer>().and_then(Answer::take) {
+                    Some(answer) => Ok((answer,)),
                     None => Err(rejection),
                 })
             },
         )
-        .unify()
 }
 
-/// The response to a request the policy answers itself, carried past the wrapped filter.
-#[derive(Debug)]
-struct Answer {
-    status: StatusCode,
-    pending: Pending,
+/// The response to a request the policy answers itself, carried past the wrapped filter:
+/// built when the request is decided, taken (not cloned) when the rejection is turned
+/// back into it.
+struct Answer(Mutex<Option<Response>>);
+
+impl Answer {
+    fn new(status: StatusCode, pending: Pending) -> Self {
+        let mut res = Response::default();
+        *res.status_mut() = status;
+        pending.write_to(res.headers_mut());
+        Self(Mutex::new(Some(res)))
+    }
+
+    /// The response; `None` once taken (a rejection is turned back into its answer once).
+    fn take(&self) -> Option<Response> {
+        self.0.lock().ok()?.take()
+    }
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Answer")
+    }
 }
 
 impl Reject for Answer {}
-
-impl Answer {
-    fn response(&self) -> Response {
-        let mut res = Response::default();
-        *res.status_mut() = self.status;
-        self.pending.clone().write_to(res.headers_mut());
-        res
-    }
-}
