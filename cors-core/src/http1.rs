@@ -4,6 +4,7 @@
 use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY};
 use http::{HeaderMap, HeaderValue, Method};
 
+use crate::policy::Values;
 use crate::{Action, CorsHeader, CorsRequest, Pending, Policy, ResponseHeaders, Value};
 
 /// A decision on an `http` 1.x request, owned, so that it can outlive the request (which
@@ -32,7 +33,7 @@ use crate::{Action, CorsHeader, CorsRequest, Pending, Policy, ResponseHeaders, V
 #[must_use = "a pending decision does nothing until it is written onto a response"]
 pub struct PendingHeaders {
     pending: Pending<HeaderValue>,
-    policy: Policy,
+    values: Values,
 }
 
 impl PendingHeaders {
@@ -54,7 +55,7 @@ impl PendingHeaders {
                 }
                 _ => owned(v, headers),
             }),
-            policy: policy.clone(),
+            values: policy.values(),
         }
     }
 
@@ -68,22 +69,22 @@ impl PendingHeaders {
     pub fn write_to(self, headers: &mut HeaderMap) {
         self.pending.write_to(&mut Map {
             map: headers,
-            policy: &self.policy,
+            values: &self.values,
         });
     }
 }
 
-/// An `http` 1.x header map and the policy whose values it writes.
+/// An `http` 1.x header map and the policy values it writes.
 struct Map<'a> {
     map: &'a mut HeaderMap,
-    policy: &'a Policy,
+    values: &'a Values,
 }
 
 impl ResponseHeaders for Map<'_> {
     type Value = HeaderValue;
 
     fn policy_value(&self, header: CorsHeader) -> Option<HeaderValue> {
-        self.policy.value(header).map(|v| v.http_value().clone())
+        self.values.get(header).map(|v| v.http_value().clone())
     }
 
     fn any_name(&self, mut pred: impl FnMut(&str) -> bool) -> bool {

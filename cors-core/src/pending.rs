@@ -25,7 +25,8 @@ pub struct Pending<V> {
     action: Action,
     /// Bit `h as u8` set: header `h` has the policy's value.
     from_policy: u8,
-    /// Bit `h as u8` set: header `h` has echoed values (in `echoed`, then `spilled`).
+    /// Bit `h as u8` set: header `h` has echoed values (in `echoed`, then `spilled`);
+    /// never set with the same bit of `from_policy`.
     from_request: u8,
     /// Bit `h as u8` set: header `h` is removed first ([`Decision::clears`]).
     clears: u8,
@@ -331,12 +332,11 @@ impl<V> Pending<V> {
             let Some(&h) = CorsHeader::ALL.get(bit) else {
                 break;
             };
-            if from_policy & (1 << bit) != 0
-                && let Some(v) = out.policy_value(h)
-            {
-                out.append(h, v);
-            }
-            if from_request & (1 << bit) == 0 {
+            // A header has the policy's value or echoed ones, never both.
+            if from_policy & (1 << bit) != 0 {
+                if let Some(v) = out.policy_value(h) {
+                    out.append(h, v);
+                }
                 continue;
             }
             while echoed_names.get(next) == Some(&h)

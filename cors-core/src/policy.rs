@@ -79,6 +79,44 @@ struct Inner {
     site_checks: bool,
 }
 
+impl Inner {
+    /// See [`Policy::value`].
+    #[inline]
+    fn value(&self, header: CorsHeader) -> Option<&PolicyValue> {
+        let i = self;
+        match header {
+            CorsHeader::AllowOrigin => i.origins.allows_any().then_some(&i.star),
+            CorsHeader::AllowCredentials => i.credentials.then_some(&i.yes),
+            CorsHeader::ExposeHeaders => i.expose.as_ref(),
+            CorsHeader::AllowMethods => (!i.methods_any).then_some(&i.allow_methods),
+            CorsHeader::AllowHeaders => i.allow_headers.as_ref(),
+            CorsHeader::MaxAge => i.max_age.as_ref(),
+            CorsHeader::AllowPrivateNetwork => i.private_network.then_some(&i.yes),
+        }
+    }
+}
+
+/// A policy's precomputed values, shared ([`Policy::values`]).
+#[cfg(feature = "http")]
+#[derive(Clone)]
+pub(crate) struct Values(Arc<Inner>);
+
+#[cfg(feature = "http")]
+impl Values {
+    /// See [`Policy::value`].
+    #[inline]
+    pub(crate) fn get(&self, header: CorsHeader) -> Option<&PolicyValue> {
+        self.0.value(header)
+    }
+}
+
+#[cfg(feature = "http")]
+impl fmt::Debug for Values {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Values")
+    }
+}
+
 impl fmt::Debug for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Policy")
@@ -384,16 +422,14 @@ impl Policy {
     /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn value(&self, header: CorsHeader) -> Option<&PolicyValue> {
-        let i = &*self.inner;
-        match header {
-            CorsHeader::AllowOrigin => i.origins.allows_any().then_some(&i.star),
-            CorsHeader::AllowCredentials => i.credentials.then_some(&i.yes),
-            CorsHeader::ExposeHeaders => i.expose.as_ref(),
-            CorsHeader::AllowMethods => (!i.methods_any).then_some(&i.allow_methods),
-            CorsHeader::AllowHeaders => i.allow_headers.as_ref(),
-            CorsHeader::MaxAge => i.max_age.as_ref(),
-            CorsHeader::AllowPrivateNetwork => i.private_network.then_some(&i.yes),
-        }
+        self.inner.value(header)
+    }
+
+    /// The policy's precomputed values alone ([`Policy::value`]): one reference count,
+    /// what a decision carried to the response needs.
+    #[cfg(feature = "http")]
+    pub(crate) fn values(&self) -> Values {
+        Values(Arc::clone(&self.inner))
     }
 
     /// Evaluates a request. Never allocates, never panics.
