@@ -59,6 +59,9 @@ struct Inner {
     methods_any: bool,
     /// Configured methods, byte-exact (after normalizing the six `fetch()` normalizes).
     methods: Vec<Box<[u8]>>,
+    /// The [`method_bit`] of every allowed method that has one (the safelisted three
+    /// always): most requested methods are checked without comparing bytes.
+    method_bits: u8,
     headers_any: bool,
     /// Configured header names, lower-case, sorted.
     headers: Vec<Box<[u8]>>,
@@ -303,6 +306,9 @@ impl Policy {
                 origins,
                 credentials: config.allow_credentials,
                 methods_any,
+                method_bits: listed
+                    .iter()
+                    .fold(0, |bits, m| bits | method_bit(m.as_bytes())),
                 methods: methods.into_iter().map(|m| m.into_bytes().into()).collect(),
                 headers_any,
                 headers: headers.into_iter().map(|h| h.into_bytes().into()).collect(),
@@ -704,7 +710,10 @@ impl Policy {
             Field::Absent => return Err(Reason::Malformed(Malformed::InvalidRequestMethod)),
         };
         // A configured method or a safelisted one is a token: no need to check the bytes.
-        let listed = matches!(m, b"GET" | b"HEAD" | b"POST") || listed(&i.methods, m);
+        let listed = match method_bit(m) {
+            0 => listed(&i.methods, m),
+            bit => i.method_bits & bit != 0,
+        };
         if !listed && !token::is_token(m) {
             return Err(Reason::Malformed(Malformed::InvalidRequestMethod));
         }
@@ -766,6 +775,22 @@ impl Policy {
             }
         }
         Ok(count > 0)
+    }
+}
+
+/// A bit for each of the seven methods policies list most, byte for byte (`fetch()`
+/// upper-cases six of them; `PATCH` is sent as written), 0 for any other: matched by
+/// length and bytes, without a call to compare memory.
+fn method_bit(m: &[u8]) -> u8 {
+    match *m {
+        [b'G', b'E', b'T'] => 1,
+        [b'H', b'E', b'A', b'D'] => 1 << 1,
+        [b'P', b'O', b'S', b'T'] => 1 << 2,
+        [b'P', b'U', b'T'] => 1 << 3,
+        [b'D', b'E', b'L', b'E', b'T', b'E'] => 1 << 4,
+        [b'P', b'A', b'T', b'C', b'H'] => 1 << 5,
+        [b'O', b'P', b'T', b'I', b'O', b'N', b'S'] => 1 << 6,
+        _ => 0,
     }
 }
 
@@ -991,6 +1016,56 @@ impl PolicyBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn methods_are_allowed_byte_for_byte_with_or_without_a_method_bit() {
+        // The seven methods with a bit and the others (a custom one, lower-case spellings)
+        // are allowed exactly when the safelisted three or the normalized configured list
+        // has them, byte for byte.
+        let requested: [&[u8]; 12] = [
+            b"GET",
+            b"HEAD",
+            b"POST",
+            b"PUT",
+            b"DELETE",
+            b"PATCH",
+            b"OPTIONS",
+            b"patch",
+            b"put",
+            b"X-CUSTOM",
+            b"x-custom",
+            b"PUTS",
+        ];
+        for configured in [
+            &[][..],
+            &["PUT"][..],
+            &["put", "delete", "patch"][..],
+            &["PATCH", "options", "x-custom"][..],
+            &[
+                "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "X-CUSTOM",
+            ][..],
+        ] {
+            let policy = Policy::builder()
+                .allow_origin("https://a.example")
+                .allow_methods(configured.iter().copied())
+                .build()
+                .unwrap();
+            let mut allowed: Vec<String> = ["GET", "HEAD", "POST"].map(String::from).to_vec();
+            allowed.extend(configured.iter().map(|m| token::normalize_method(m)));
+            for m in requested {
+                let mut req = CorsRequest::new(b"OPTIONS");
+                req.push_origin(b"https://a.example");
+                req.push_request_method(m);
+                let expected = allowed.iter().any(|a| a.as_bytes() == m);
+                assert_eq!(
+                    policy.evaluate(&req).is_allowed(),
+                    expected,
+                    "{configured:?} {}",
+                    String::from_utf8_lossy(m)
+                );
+            }
+        }
+    }
 
     #[test]
     fn any_origin_is_valid() {
