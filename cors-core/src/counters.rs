@@ -3,6 +3,7 @@
 
 use metrics::{Key, KeyName, Label, Level, Metadata};
 
+use crate::decision::Verdict;
 use crate::{CsrfProtection, Reason, RequestKind};
 
 /// The counter's name.
@@ -97,8 +98,11 @@ impl Counters {
     /// recorder installed this is a thread-local read, an atomic load and a call that
     /// returns a no-op handle: no allocation.
     #[inline]
-    pub(crate) fn count(&self, kind: RequestKind, reason: Option<&Reason<'_>>, report_only: bool) {
-        if let Some(key) = self.keys.get(slot(kind, reason, report_only)) {
+    pub(crate) fn count(&self, v: &Verdict<'_>) {
+        if let Some(key) = self
+            .keys
+            .get(slot(v.kind, v.reason.as_ref(), v.report_only))
+        {
             metrics::with_recorder(|r| r.register_counter(key, &METADATA)).increment(1);
         }
     }

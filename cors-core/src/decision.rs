@@ -76,12 +76,9 @@ pub enum Action {
 #[derive(Debug, Clone, Copy)]
 #[must_use = "a decision does nothing until it is applied to a response"]
 pub struct Decision<'a> {
-    kind: RequestKind,
+    verdict: Verdict<'a>,
     action: Action,
     vary: Vary,
-    reason: Option<Reason<'a>>,
-    /// `reason` is only reported (`csrf_protection = "report"`): nothing was refused.
-    report_only: bool,
     allow_origin: Option<Value<'a>>,
     allow_credentials: Option<&'a PolicyValue>,
     expose_headers: Option<&'a PolicyValue>,
@@ -140,12 +137,23 @@ pub(crate) fn clears_bits(kind: RequestKind, action: Action, sets_origin: bool) 
 pub(crate) trait Outcome<'a> {
     /// Starts over: a decision of this kind, action and `Vary`, no header, no reason.
     fn start(&mut self, kind: RequestKind, action: Action, vary: Vary);
+    /// The kind and the reason so far.
+    fn verdict(&self) -> &Verdict<'a>;
+    /// The same, to change.
+    fn verdict_mut(&mut self) -> &mut Verdict<'a>;
     /// Notes why the request is rejected.
-    fn reject(&mut self, reason: Reason<'a>);
+    #[inline]
+    fn reject(&mut self, reason: Reason<'a>) {
+        self.verdict_mut().reason = Some(reason);
+    }
     /// Notes `reason` as what `csrf_protection = "enforce"` would have refused (it
     /// replaces the CORS reason, if any: an origin the check refuses is one CORS refuses
     /// too).
-    fn report(&mut self, reason: Reason<'a>);
+    fn report(&mut self, reason: Reason<'a>) {
+        let v = self.verdict_mut();
+        v.reason = Some(reason);
+        v.report_only = true;
+    }
     /// Sets `Access-Control-Allow-Origin`.
     fn allow_origin(&mut self, value: Value<'a>);
     /// Sets `Access-Control-Allow-Credentials`.
@@ -163,12 +171,37 @@ pub(crate) trait Outcome<'a> {
     fn max_age(&mut self, value: &'a PolicyValue);
     /// Sets `Access-Control-Allow-Private-Network`.
     fn allow_private_network(&mut self, value: &'a PolicyValue);
-    /// The kind given to [`Outcome::start`].
-    fn kind(&self) -> RequestKind;
     /// The `Vary` given to [`Outcome::start`].
     fn vary(&self) -> Vary;
-    /// Whether this is a CORS request allowed so far.
-    fn is_allowed(&self) -> bool;
+}
+
+/// What a decision says of the request besides its headers: the kind, and why it was
+/// rejected (or, in report mode, would have been). Kept alike by a [`Decision`] and by
+/// a pending decision being evaluated, and what the counter and the rejection event read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Verdict<'a> {
+    pub kind: RequestKind,
+    pub reason: Option<Reason<'a>>,
+    /// `reason` is only reported (`csrf_protection = "report"`): nothing was refused.
+    pub report_only: bool,
+}
+
+impl Verdict<'_> {
+    /// A request of this kind, not rejected.
+    #[inline]
+    pub(crate) fn new(kind: RequestKind) -> Self {
+        Self {
+            kind,
+            reason: None,
+            report_only: false,
+        }
+    }
+
+    /// Whether this is a CORS request allowed.
+    #[inline]
+    pub(crate) fn is_allowed(&self) -> bool {
+        self.kind != RequestKind::NotCors && self.reason.is_none()
+    }
 }
 
 /// Whether an `Access-Control-Request-Headers` line is echoed (it has an element).
@@ -179,11 +212,9 @@ pub(crate) fn echoed_line(line: &[u8]) -> bool {
 impl<'a> Decision<'a> {
     pub(crate) fn new(kind: RequestKind, action: Action, vary: Vary) -> Self {
         Self {
-            kind,
+            verdict: Verdict::new(kind),
             action,
             vary,
-            reason: None,
-            report_only: false,
             allow_origin: None,
             allow_credentials: None,
             expose_headers: None,
@@ -196,7 +227,7 @@ impl<'a> Decision<'a> {
 
     /// Which kind of request this was.
     pub fn kind(&self) -> RequestKind {
-        self.kind
+        self.verdict.kind
     }
 
     /// Why the request was rejected, if it was. `None` for allowed CORS requests and for
@@ -205,7 +236,7 @@ impl<'a> Decision<'a> {
     /// [`websocket_origin_check`](crate::PolicyConfig::websocket_origin_check) refused
     /// them (or, in report mode, would have: see [`Decision::is_report_only`]).
     pub fn reason(&self) -> Option<&Reason<'a>> {
-        self.reason.as_ref()
+        self.verdict.reason.as_ref()
     }
 
     /// Whether the [`reason`](Decision::reason) is only reported: under
@@ -228,12 +259,12 @@ impl<'a> Decision<'a> {
     /// # Ok::<(), cors_core::PolicyError>(())
     /// ```
     pub fn is_report_only(&self) -> bool {
-        self.report_only
+        self.verdict.report_only
     }
 
     /// Whether this is a CORS request the policy allowed.
     pub fn is_allowed(&self) -> bool {
-        self.kind != RequestKind::NotCors && self.reason.is_none()
+        self.verdict.is_allowed()
     }
 
     /// What the adapter does next.
@@ -288,7 +319,7 @@ impl<'a> Decision<'a> {
     /// (a policy allowing any origin); none on other responses to requests without
     /// `Origin`, which the policy leaves alone.
     pub fn clears(&self) -> &'static [CorsHeader] {
-        match clears_bits(self.kind, self.action, self.allow_origin.is_some()) {
+        match clears_bits(self.verdict.kind, self.action, self.allow_origin.is_some()) {
             ALL_BITS => &CorsHeader::ALL,
             ACTUAL_BITS => ACTUAL,
             _ => &[],
@@ -307,14 +338,12 @@ impl<'a> Outcome<'a> for Decision<'a> {
         *self = Decision::new(kind, action, vary);
     }
 
-    #[inline]
-    fn reject(&mut self, reason: Reason<'a>) {
-        self.reason = Some(reason);
+    fn verdict(&self) -> &Verdict<'a> {
+        &self.verdict
     }
 
-    fn report(&mut self, reason: Reason<'a>) {
-        self.reason = Some(reason);
-        self.report_only = true;
+    fn verdict_mut(&mut self) -> &mut Verdict<'a> {
+        &mut self.verdict
     }
 
     #[inline]
@@ -367,16 +396,8 @@ impl<'a> Outcome<'a> for Decision<'a> {
         self.allow_private_network = Some(value);
     }
 
-    fn kind(&self) -> RequestKind {
-        self.kind
-    }
-
     fn vary(&self) -> Vary {
         self.vary
-    }
-
-    fn is_allowed(&self) -> bool {
-        Decision::is_allowed(self)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The one place a rejected request is reported.
 
+use crate::decision::Verdict;
 use crate::reason::Escaped;
 use crate::request::Field;
 use crate::{CorsRequest, LogLevel, Reason, RequestKind};
@@ -14,17 +15,11 @@ use crate::{CorsRequest, LogLevel, Reason, RequestKind};
 /// `Sec-Fetch-Site` said) and `enforced` (false under `csrf_protection = "report"`: the
 /// request went on to the handler).
 #[inline]
-pub(crate) fn rejected(
-    req: &CorsRequest<'_>,
-    kind: RequestKind,
-    reason: Option<&Reason<'_>>,
-    report_only: bool,
-    level: LogLevel,
-) {
-    if let Some(reason) = reason
+pub(crate) fn rejected(req: &CorsRequest<'_>, verdict: &Verdict<'_>, level: LogLevel) {
+    if let Some(reason) = &verdict.reason
         && level != LogLevel::Off
     {
-        emit(req, kind, reason, report_only, level);
+        emit(req, verdict.kind, reason, verdict.report_only, level);
     }
 }
 

@@ -1,8 +1,8 @@
 //! A decision detached from its request, small enough to move through response futures,
 //! and the one routine that writes it onto a response.
 
-use crate::decision::{Outcome, clears_bits, echoed_line};
-use crate::{Action, CorsHeader, PolicyValue, Reason, RequestKind};
+use crate::decision::{Outcome, Verdict, clears_bits, echoed_line};
+use crate::{Action, CorsHeader, PolicyValue, RequestKind};
 use crate::{Policy, ResponseHeaders, Value, Vary};
 
 /// Echoed values kept inline; more (several echoed `Access-Control-Request-Headers`
@@ -76,19 +76,16 @@ impl Policy {
             pending: Pending::EMPTY,
             own,
             inline: 0,
-            kind: RequestKind::NotCors,
-            reason: None,
-            report_only: false,
+            verdict: Verdict::new(RequestKind::NotCors),
         };
         self.evaluate_into(req, &mut b);
-        let reason = b.reason.as_ref();
-        self.count(b.kind, reason, b.report_only);
-        crate::event::rejected(req, b.kind, reason, b.report_only, self.config().log_level);
+        self.count(&b.verdict);
+        crate::event::rejected(req, &b.verdict, self.config().log_level);
         let mut pending = b.pending;
         let sets_origin = (pending.from_policy | pending.from_request)
             & (1 << CorsHeader::AllowOrigin as u8)
             != 0;
-        pending.clears = clears_bits(b.kind, pending.action, sets_origin);
+        pending.clears = clears_bits(b.verdict.kind, pending.action, sets_origin);
         pending
     }
 }
@@ -101,9 +98,7 @@ struct Building<'a, V, F> {
     own: F,
     /// Inline echoed slots used.
     inline: usize,
-    kind: RequestKind,
-    reason: Option<Reason<'a>>,
-    report_only: bool,
+    verdict: Verdict<'a>,
 }
 
 impl<'a, V, F: FnMut(Value<'a>) -> Option<V>> Building<'a, V, F> {
@@ -154,19 +149,15 @@ impl<'a, V, F: FnMut(Value<'a>) -> Option<V>> Outcome<'a> for Building<'a, V, F>
         }
         self.pending.action = action;
         self.pending.vary = vary;
-        self.kind = kind;
-        self.reason = None;
-        self.report_only = false;
+        self.verdict = Verdict::new(kind);
     }
 
-    #[inline]
-    fn reject(&mut self, reason: Reason<'a>) {
-        self.reason = Some(reason);
+    fn verdict(&self) -> &Verdict<'a> {
+        &self.verdict
     }
 
-    fn report(&mut self, reason: Reason<'a>) {
-        self.reason = Some(reason);
-        self.report_only = true;
+    fn verdict_mut(&mut self) -> &mut Verdict<'a> {
+        &mut self.verdict
     }
 
     #[inline]
@@ -210,16 +201,8 @@ impl<'a, V, F: FnMut(Value<'a>) -> Option<V>> Outcome<'a> for Building<'a, V, F>
         self.policy(CorsHeader::AllowPrivateNetwork);
     }
 
-    fn kind(&self) -> RequestKind {
-        self.kind
-    }
-
     fn vary(&self) -> Vary {
         self.pending.vary
-    }
-
-    fn is_allowed(&self) -> bool {
-        self.kind != RequestKind::NotCors && self.reason.is_none()
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::config::PolicyConfig;
 use crate::counters::Counters;
 use crate::csrf::{self, CsrfProtection};
-use crate::decision::Outcome;
+use crate::decision::{Outcome, Verdict};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::matcher::{OriginMatcher, Predicate};
 use crate::request::{CorsRequest, Field};
@@ -405,8 +405,8 @@ impl Policy {
 
     /// Counts a decision ([`Policy::with_metrics_label`]).
     #[inline]
-    pub(crate) fn count(&self, kind: RequestKind, reason: Option<&Reason<'_>>, report_only: bool) {
-        self.counters.count(kind, reason, report_only);
+    pub(crate) fn count(&self, verdict: &Verdict<'_>) {
+        self.counters.count(verdict);
     }
 
     /// The precomputed value this policy sets for `header` whenever it sets it without
@@ -487,7 +487,8 @@ impl Policy {
     /// reason noted as reported.
     fn check_site<'a>(&'a self, req: &CorsRequest<'a>, out: &mut impl Outcome<'a>) {
         let i = &*self.inner;
-        if out.kind() == RequestKind::Preflight || out.is_allowed() {
+        let verdict = out.verdict();
+        if verdict.kind == RequestKind::Preflight || verdict.is_allowed() {
             return;
         }
         let method = req.method();
@@ -520,7 +521,7 @@ impl Policy {
             out.report(reason);
             return;
         }
-        let (kind, vary) = (out.kind(), out.vary());
+        let (kind, vary) = (out.verdict().kind, out.vary());
         out.start(
             kind,
             Action::Respond {
