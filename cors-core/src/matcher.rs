@@ -208,16 +208,56 @@ fn rule(scheme: &str, port: Option<u16>, any_port: bool) -> Result<Rule, Pattern
     })
 }
 
+/// The exact origins of an [`OriginMatcher`].
+#[derive(Debug)]
+enum Exact {
+    /// At most [`FEW`], compared one by one: comparing a few byte strings (most differ in
+    /// length) costs less than hashing the request's origin.
+    Few(Vec<Box<[u8]>>),
+    /// More, hashed.
+    Many(HashSet<Box<[u8]>, foldhash::fast::RandomState>),
+}
+
+impl Default for Exact {
+    fn default() -> Self {
+        Self::Few(Vec::new())
+    }
+}
+
+impl Exact {
+    /// The origins, each once, in the form that is cheapest to look up.
+    fn new(origins: HashSet<Box<[u8]>, foldhash::fast::RandomState>) -> Self {
+        if origins.len() <= FEW {
+            Self::Few(origins.into_iter().collect())
+        } else {
+            Self::Many(origins)
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::Few(list) => list.len(),
+            Self::Many(set) => set.len(),
+        }
+    }
+
+    /// Whether `raw` is one of the origins, byte for byte.
+    #[inline]
+    fn contains(&self, raw: &[u8]) -> bool {
+        match self {
+            Self::Few(list) => list.iter().any(|e| **e == *raw),
+            Self::Many(set) => set.contains(raw),
+        }
+    }
+}
+
 /// The compiled set of allowed origins.
 #[derive(Default)]
 pub(crate) struct OriginMatcher {
     any: bool,
     /// Exact origins (fixed or default port), byte for byte: configured origins are in
     /// serialized form, so a request origin equal to one is valid without parsing it.
-    exact: HashSet<Box<[u8]>, foldhash::fast::RandomState>,
-    /// The same origins as a list when there are at most [`FEW`]: comparing a few byte
-    /// strings (most differ in length) costs less than hashing the request's origin.
-    few: Vec<Box<[u8]>>,
+    exact: Exact,
     /// Whether anything but `exact` can match, so that a miss there needs a parse.
     needs_parse: bool,
     hosts: Map<Box<str>, Vec<Rule>>,
@@ -247,6 +287,7 @@ impl OriginMatcher {
             ..Self::default()
         };
         let mut globs: HashMap<(Box<str>, Rule), (GlobSetBuilder, usize)> = HashMap::new();
+        let mut exact = HashSet::default();
         m.needs_parse = m.predicate.is_some();
         for (i, p) in patterns.iter().enumerate() {
             match p {
@@ -257,7 +298,7 @@ impl OriginMatcher {
                         _ => String::new(),
                     };
                     let origin = format!("{}://{host}{port}", rule.scheme);
-                    m.exact.insert(origin.into_bytes().into_boxed_slice());
+                    exact.insert(origin.into_bytes().into_boxed_slice());
                 }
                 Pattern::Exact { rule, host, .. } => {
                     m.needs_parse = true;
@@ -281,9 +322,7 @@ impl OriginMatcher {
             let set = builder.build().map_err(|_| first)?;
             m.globs.entry(rest).or_default().push((rule, set));
         }
-        if m.exact.len() <= FEW {
-            m.few = m.exact.iter().cloned().collect();
-        }
+        m.exact = Exact::new(exact);
         Ok(m)
     }
 
@@ -291,19 +330,9 @@ impl OriginMatcher {
         self.any
     }
 
-    /// Whether `raw` is one of the exact origins, byte for byte.
-    #[inline]
-    fn is_exact(&self, raw: &[u8]) -> bool {
-        if self.exact.len() <= FEW {
-            self.few.iter().any(|e| **e == *raw)
-        } else {
-            self.exact.contains(raw)
-        }
-    }
-
     /// Whether the request's `Origin` value is allowed. Never allocates.
     pub fn allows(&self, raw: &[u8]) -> bool {
-        if self.any || self.is_exact(raw) {
+        if self.any || self.exact.contains(raw) {
             return true;
         }
         if !self.needs_parse {
@@ -445,7 +474,10 @@ mod tests {
         for n in [1, FEW, FEW + 1, FEW + 3] {
             let patterns: Vec<&str> = origins.iter().take(n).map(String::as_str).collect();
             let m = matcher(&patterns);
-            assert_eq!(m.few.len(), if n <= FEW { n } else { 0 }, "{n}");
+            match &m.exact {
+                Exact::Few(list) => assert!(n <= FEW && list.len() == n, "{n}"),
+                Exact::Many(set) => assert!(n > FEW && set.len() == n, "{n}"),
+            }
             for (i, o) in origins.iter().enumerate() {
                 assert_eq!(m.allows(o.as_bytes()), i < n, "{n} {o}");
             }
