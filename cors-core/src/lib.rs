@@ -71,7 +71,7 @@ pub use error::{Format, Key, PolicyError, Problem, ProblemKind, Scope};
 pub use handle::{PolicyHandle, PolicySource, Snapshot};
 pub use header::CorsHeader;
 pub use origin::OriginSyntax;
-pub use pending::Pending;
+pub use pending::{AnswerTemplates, Pending};
 pub use policy::{Policy, PolicyBuilder};
 pub use reason::{Malformed, Reason};
 pub use request::CorsRequest;

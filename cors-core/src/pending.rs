@@ -1,6 +1,8 @@
 //! A decision detached from its request, small enough to move through response futures,
 //! and the one routine that writes it onto a response.
 
+use std::sync::OnceLock;
+
 use crate::decision::{Outcome, Verdict, clears_bits, echoed_line};
 use crate::{Action, CorsHeader, PolicyValue, RequestKind};
 use crate::{Policy, ResponseHeaders, Value, Vary};
@@ -234,6 +236,121 @@ impl<V> Pending<V> {
             + self.spilled.as_ref().map_or(0, |s| s.len())
     }
 
+    /// For an answer whose echoed headers have one value each: which headers it writes,
+    /// which of them are echoed, and its `Vary` line. Answers of one shape written onto
+    /// empty maps differ only in their echoed values.
+    #[inline]
+    fn answer_shape(&self) -> Option<AnswerShape> {
+        if !matches!(self.action, Action::Respond { .. }) || self.spilled.is_some() {
+            return None;
+        }
+        let echoed = self.echoed.iter().flatten().count() as u32;
+        (echoed == self.from_request.count_ones()).then_some(AnswerShape(
+            u16::from(self.from_policy)
+                | u16::from(self.from_request) << 7
+                | (self.vary as u16) << 14,
+        ))
+    }
+
+    /// The same decision with every echoed value replaced by `placeholder`.
+    fn with_placeholders(&self, placeholder: V) -> Self
+    where
+        V: Clone,
+    {
+        Pending {
+            action: self.action,
+            from_policy: self.from_policy,
+            from_request: self.from_request,
+            clears: self.clears,
+            vary: self.vary,
+            echoed: self
+                .echoed
+                .each_ref()
+                .map(|v| v.as_ref().map(|_| placeholder.clone())),
+            echoed_names: self.echoed_names,
+            spilled: None,
+        }
+    }
+
+    /// Writes an answer ([`Action::Respond`]) onto `map`, the adapter's fresh (empty)
+    /// header map, as [`Pending::write_to`] would (`write` is the adapter's call of it),
+    /// but from a template: the first answer of each shape (which headers, which of them
+    /// echoed, which `Vary`) is written with `placeholder` for its echoed values and kept
+    /// in `templates`; later ones clone it and `replace` each placeholder with their own
+    /// echoed value (the template has one line of that header: replaced where it
+    /// stands). A clone costs an allocation or two and a copy, where writing hashes every
+    /// line into the map. Any other decision is written by `write`.
+    ///
+    /// ```
+    /// use cors_core::{AnswerTemplates, CorsHeader, CorsRequest, Pending, Policy, Value};
+    ///
+    /// let policy = Policy::from_toml_str(r#"allow_origins = ["https://a.example", "https://b.example"]
+    /// allow_methods = ["PUT"]"#)?;
+    /// let templates = AnswerTemplates::<Vec<(CorsHeader, String)>>::default();
+    /// // The toy adapter's whole writer: the lines in order, the policy's values as text.
+    /// let write = |p: Pending<String>, map: &mut Vec<(CorsHeader, String)>| {
+    ///     # struct W<'a>(&'a mut Vec<(CorsHeader, String)>, &'a Policy);
+    ///     # impl cors_core::ResponseHeaders for W<'_> {
+    ///     #     type Value = String;
+    ///     #     fn policy_value(&self, h: CorsHeader) -> Option<String> { self.1.value(h).map(|v| v.as_str().to_owned()) }
+    ///     #     fn any_name(&self, _: impl FnMut(&str) -> bool) -> bool { false }
+    ///     #     fn remove(&mut self, _: CorsHeader) {}
+    ///     #     fn append(&mut self, h: CorsHeader, v: String) { self.0.push((h, v)) }
+    ///     #     fn vary(&self) -> impl Iterator<Item = &[u8]> { std::iter::empty() }
+    ///     #     fn remove_vary(&mut self) {}
+    ///     #     fn append_vary(&mut self, _: &'static str) {}
+    ///     # }
+    ///     p.write_to(&mut W(map, &policy));
+    /// };
+    /// for origin in ["https://a.example", "https://b.example"] {
+    ///     let mut req = CorsRequest::new(b"OPTIONS");
+    ///     req.push_origin(origin.as_bytes());
+    ///     req.push_request_method(b"PUT");
+    ///     let pending = policy.decide(&req, |v: Value<'_>| Some(String::from_utf8_lossy(v.as_bytes()).into_owned()));
+    ///     let mut answer = Vec::new();
+    ///     pending.write_answer(&mut answer, &templates, String::new(), write, |map, h, v| {
+    ///         if let Some(line) = map.iter_mut().find(|(n, _)| *n == h) {
+    ///             line.1 = v;
+    ///         }
+    ///     });
+    ///     assert_eq!(answer[0], (CorsHeader::AllowOrigin, origin.to_owned()));
+    ///     assert_eq!(answer[1], (CorsHeader::AllowMethods, "GET,HEAD,POST,PUT".to_owned()));
+    /// }
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    pub fn write_answer<M: Clone + Default>(
+        self,
+        map: &mut M,
+        templates: &AnswerTemplates<M>,
+        placeholder: V,
+        mut write: impl FnMut(Self, &mut M),
+        mut replace: impl FnMut(&mut M, CorsHeader, V),
+    ) where
+        V: Clone,
+    {
+        let template = self.answer_shape().and_then(|shape| {
+            templates.get_or_build(shape, || {
+                let mut template = M::default();
+                write(self.with_placeholders(placeholder), &mut template);
+                template
+            })
+        });
+        let Some(template) = template else {
+            return write(self, map);
+        };
+        map.clone_from(template);
+        let Self {
+            echoed,
+            echoed_names,
+            ..
+        } = self;
+        for (h, v) in echoed_names.into_iter().zip(echoed) {
+            if let Some(v) = v {
+                replace(map, h, v);
+            }
+        }
+    }
+
     /// Whether it writes no CORS header (it may still add `Vary`).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -336,5 +453,68 @@ impl<V> Pending<V> {
                 }
             }
         }
+    }
+}
+
+/// Which headers an answer writes, which of them are echoed, and its `Vary` line: the key
+/// of [`AnswerTemplates`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AnswerShape(u16);
+
+/// How many answer shapes [`AnswerTemplates`] keeps: a policy's allowed preflights with
+/// and without requested headers, its refused ones; another shape is written line by line.
+const ANSWER_SHAPES: usize = 4;
+
+/// Templates of a policy's answers in an adapter's header map type `M`, each built on
+/// first use ([`Pending::write_answer`]) and kept as long as the adapter keeps this
+/// (next to the policy's converted values). Thread-safe; lookups are atomic loads.
+///
+/// ```
+/// use cors_core::AnswerTemplates;
+/// let templates: AnswerTemplates<http::HeaderMap> = AnswerTemplates::default();
+/// # let _ = templates;
+/// ```
+pub struct AnswerTemplates<M> {
+    slots: [OnceLock<(AnswerShape, M)>; ANSWER_SHAPES],
+}
+
+impl<M> Default for AnswerTemplates<M> {
+    fn default() -> Self {
+        Self {
+            slots: [const { OnceLock::new() }; ANSWER_SHAPES],
+        }
+    }
+}
+
+impl<M> std::fmt::Debug for AnswerTemplates<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let built = self.slots.iter().filter(|s| s.get().is_some()).count();
+        f.debug_struct("AnswerTemplates")
+            .field("built", &built)
+            .finish()
+    }
+}
+
+impl<M> AnswerTemplates<M> {
+    /// The template of `shape`, built with `build` if no slot has it and one is free.
+    #[inline]
+    fn get_or_build(&self, shape: AnswerShape, build: impl FnOnce() -> M) -> Option<&M> {
+        let mut build = Some(build);
+        for slot in &self.slots {
+            let (key, map) = match slot.get() {
+                Some(entry) => entry,
+                None => {
+                    // Built once: if another thread fills this slot first (with another
+                    // shape), this template is dropped and later free slots are left to
+                    // later answers.
+                    let _ = slot.set((shape, build.take()?()));
+                    slot.get()?
+                }
+            };
+            if *key == shape {
+                return Some(map);
+            }
+        }
+        None
     }
 }

@@ -80,6 +80,9 @@ struct Inner {
     websocket: bool,
     /// Either check is on: the one flag the default path tests.
     site_checks: bool,
+    /// Templates of this policy's answers as `http` 1.x header maps, built on first use.
+    #[cfg(feature = "http")]
+    answers: crate::AnswerTemplates<http::HeaderMap>,
 }
 
 impl Inner {
@@ -110,6 +113,12 @@ impl Values {
     #[inline]
     pub(crate) fn get(&self, header: CorsHeader) -> Option<&PolicyValue> {
         self.0.value(header)
+    }
+
+    /// The policy's answer templates.
+    #[inline]
+    pub(crate) fn answers(&self) -> &crate::AnswerTemplates<http::HeaderMap> {
+        &self.0.answers
     }
 }
 
@@ -324,6 +333,8 @@ impl Policy {
                 csrf: config.csrf_protection,
                 websocket: config.websocket_origin_check,
                 site_checks: !config.csrf_protection.is_off() || config.websocket_origin_check,
+                #[cfg(feature = "http")]
+                answers: Default::default(),
                 config,
             }),
             counters: Arc::default(),
