@@ -20,6 +20,12 @@ per_request() {
     local zero full
     zero=$(ir "$@" 0)
     full=$(ir "$@" "$n")
+    # No count (valgrind missing or failing, the binary not found): stop, rather than
+    # print zeros that would read as every target met.
+    if [ -z "$zero" ] || [ -z "$full" ]; then
+        echo "callgrind.sh: no instruction count for \`profile $*\` (is valgrind installed?)" >&2
+        exit 1
+    fi
     echo $(( (full - zero) / n ))
 }
 declare -A per

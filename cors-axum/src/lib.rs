@@ -189,23 +189,25 @@ where
             .load()
             .select(req.uri().path())
             .map(|policy| Pending::decide(policy, req.method(), req.headers()));
-        let kind = match pending.as_ref().map(Pending::action) {
-            Some(Action::Respond { status }) => {
-                let mut res = Response::new(ResBody::default());
-                *res.status_mut() = status.to_http();
-                if let Some(pending) = pending {
-                    pending.write_to(res.headers_mut());
-                }
-                Kind::Respond {
-                    response: Some(res),
-                }
+        if let Some(Action::Respond { status }) = pending.as_ref().map(Pending::action) {
+            let mut res = Response::new(ResBody::default());
+            *res.status_mut() = status.to_http();
+            if let Some(pending) = pending {
+                pending.write_to(res.headers_mut());
             }
-            _ => Kind::Forward {
+            return ResponseFuture {
+                kind: Kind::Respond {
+                    response: Some(res),
+                },
+            };
+        }
+        // Built where it is returned: the inner future is not moved through temporaries.
+        ResponseFuture {
+            kind: Kind::Forward {
                 future: self.inner.call(req),
                 pending,
             },
-        };
-        ResponseFuture { kind }
+        }
     }
 }
 
