@@ -246,9 +246,9 @@ impl<V> Pending<V> {
         }
         let echoed = self.echoed.iter().flatten().count() as u32;
         (echoed == self.from_request.count_ones()).then_some(AnswerShape(
-            u16::from(self.from_policy)
-                | u16::from(self.from_request) << 7
-                | (self.vary as u16) << 14,
+            u32::from(self.from_policy)
+                | u32::from(self.from_request) << 8
+                | (self.vary as u32) << 16,
         ))
     }
 
@@ -280,6 +280,11 @@ impl<V> Pending<V> {
     /// echoed value (the template has one line of that header: replaced where it
     /// stands). A clone costs an allocation or two and a copy, where writing hashes every
     /// line into the map. Any other decision is written by `write`.
+    ///
+    /// `map` must be the answer's own new map: a template replaces its contents. Worth it
+    /// where cloning a map costs less than writing its lines: `http` 1.x's `HeaderMap`
+    /// (what `http1::PendingHeaders` does), not
+    /// actix-web's map of small vectors (measured: BENCHMARKS.md, third round).
     ///
     /// ```
     /// use cors_core::{AnswerTemplates, CorsHeader, CorsRequest, Pending, Policy, Value};
@@ -459,7 +464,7 @@ impl<V> Pending<V> {
 /// Which headers an answer writes, which of them are echoed, and its `Vary` line: the key
 /// of [`AnswerTemplates`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct AnswerShape(u16);
+struct AnswerShape(u32);
 
 /// How many answer shapes [`AnswerTemplates`] keeps: a policy's allowed preflights with
 /// and without requested headers, its refused ones; another shape is written line by line.
