@@ -79,7 +79,8 @@ impl PendingHeaders {
                 values: &values,
             });
         };
-        if headers.is_empty() && matches!(pending.action(), Action::Respond { .. }) {
+        if headers.is_empty() {
+            // An answer's new map (`write_answer` writes any other decision with `write`).
             pending.write_answer(
                 headers,
                 values.answers(),

@@ -283,8 +283,8 @@ impl<V> Pending<V> {
     ///
     /// `map` must be the answer's own new map: a template replaces its contents. Worth it
     /// where cloning a map costs less than writing its lines: `http` 1.x's `HeaderMap`
-    /// (what `http1::PendingHeaders` does), not
-    /// actix-web's map of small vectors (measured: BENCHMARKS.md, third round).
+    /// (what `http1::PendingHeaders` does), not actix-web's map of small vectors
+    /// (measured: BENCHMARKS.md, third round).
     ///
     /// ```
     /// use cors_core::{AnswerTemplates, CorsHeader, CorsRequest, Pending, Policy, Value};
