@@ -4,39 +4,78 @@
 # per group `bare | floor | ours | native`, then `ours − floor` and `native − floor` (what
 # our adapter and the framework's own CORS crate spend above the least any CORS middleware
 # pays there), warp's `ours-tower` in a second table, and the instruction targets.
+# Each count is the median of CG_RUNS (default 5) runs whose program path differs in
+# length: the path shifts glibc's heap layout, which moves a fixture by up to ~2 % (actix
+# simple: 11 773 to 12 088 instructions for one binary), more than most single steps. The
+# largest spread (max − min over the runs) is printed under the tables.
 # Usage: benches/callgrind.sh [N]   (builds the release `profile` binary first; honours
-# CARGO_TARGET_DIR). `python3 benches/report.py --frameworks` tables a saved output and
-# `--chart` draws it.
+# CARGO_TARGET_DIR and CG_RUNS; runs one valgrind per core). `python3 benches/report.py
+# --frameworks` tables a saved output and `--chart` draws it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2000}
+runs=${CG_RUNS:-5}
 cargo build --release -q -p cors-benches --bin profile
-profile="${CARGO_TARGET_DIR:-target}/release/profile"
+profile=$(realpath "${CARGO_TARGET_DIR:-target}/release/profile")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# One link per run, named p, pp, ppp, …: the same binary under paths of different length.
+links=()
+for r in $(seq 1 "$runs"); do
+    link="$tmp/bin/$(printf 'p%.0s' $(seq 1 "$r"))"
+    mkdir -p "$tmp/bin"
+    ln -s "$profile" "$link"
+    links+=("$link")
+done
 ir() {
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$profile" "$@" 2>&1 \
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 \
         | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
-per_request() {
-    local zero full
+# measure OUT BIN FRAMEWORK KIND VARIANT: one run's instructions per request into OUT.
+measure() {
+    local out=$1 zero full
+    shift
     zero=$(ir "$@" 0)
     full=$(ir "$@" "$n")
-    # No count (valgrind missing or failing, the binary not found): stop, rather than
-    # print zeros that would read as every target met.
-    if [ -z "$zero" ] || [ -z "$full" ]; then
-        echo "callgrind.sh: no instruction count for \`profile $*\` (is valgrind installed?)" >&2
-        exit 1
+    if [ -n "$zero" ] && [ -n "$full" ]; then
+        echo $(( (full - zero) / n )) >"$out"
     fi
-    echo $(( (full - zero) / n ))
 }
 declare -A per
+fixtures=()
 for f in axum actix rocket warp; do
     variants="bare floor ours native"
     if [ "$f" = warp ]; then variants="$variants ours-tower"; fi
     for k in simple preflight; do
         for v in $variants; do
-            per[$f-$k-$v]=$(per_request "$f" "$k" "$v")
+            fixtures+=("$f $k $v")
         done
     done
+done
+max_jobs=$(nproc 2>/dev/null || echo 1)
+for fx in "${fixtures[@]}"; do
+    read -r f k v <<<"$fx"
+    for r in $(seq 1 "$runs"); do
+        measure "$tmp/$f-$k-$v.$r" "${links[$((r - 1))]}" "$f" "$k" "$v" &
+        while [ "$(jobs -rp | wc -l)" -ge "$max_jobs" ]; do wait -n || true; done
+    done
+done
+wait
+spread=0
+spread_at=
+for fx in "${fixtures[@]}"; do
+    read -r f k v <<<"$fx"
+    counts=$(cat "$tmp/$f-$k-$v".* 2>/dev/null | sort -n)
+    # A run without a count (valgrind missing or failing, the binary not found): stop,
+    # rather than print zeros that would read as every target met.
+    if [ "$(printf '%s\n' "$counts" | grep -c .)" -ne "$runs" ]; then
+        echo "callgrind.sh: no instruction count for \`profile $f $k $v\` (is valgrind installed?)" >&2
+        exit 1
+    fi
+    per[$f-$k-$v]=$(printf '%s\n' "$counts" | sed -n "$(( (runs + 1) / 2 ))p")
+    lo=$(printf '%s\n' "$counts" | head -n 1)
+    hi=$(printf '%s\n' "$counts" | tail -n 1)
+    if (( hi - lo > spread )); then spread=$(( hi - lo )); spread_at="$f-$k-$v"; fi
 done
 echo "| group | bare | floor | ours | native | ours − floor | native − floor |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
@@ -67,3 +106,5 @@ else
     echo "Instruction targets (ours − floor ≤ 1000; ours ≤ native where native − floor > 0): ${#targets[@]} missed:"
     for t in "${targets[@]}"; do echo "- $t"; done
 fi
+echo
+echo "Each count: median of $runs runs (program paths of different length); largest spread $spread instructions${spread_at:+ (\`$spread_at\`)}."
