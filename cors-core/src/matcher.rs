@@ -331,13 +331,16 @@ impl OriginMatcher {
     }
 
     /// Whether the request's `Origin` value is allowed. Never allocates.
+    ///
+    /// Inline: the common cases (any origin, an exact one, no pattern to try) cost a few
+    /// comparisons; only patterns need the origin parsed (`allows_parsed`).
+    #[inline]
     pub fn allows(&self, raw: &[u8]) -> bool {
-        if self.any || self.exact.contains(raw) {
-            return true;
-        }
-        if !self.needs_parse {
-            return false;
-        }
+        self.any || self.exact.contains(raw) || (self.needs_parse && self.allows_parsed(raw))
+    }
+
+    /// Whether a pattern (host rules, subdomains, globs, the predicate) allows `raw`.
+    fn allows_parsed(&self, raw: &[u8]) -> bool {
         let Ok(o) = origin::parse(raw) else {
             return false;
         };
