@@ -241,6 +241,52 @@ pub trait Visitor {
     fn visit<F: Fixture>(&mut self, variant: Variant, fixture: F);
 }
 
+/// Builds fixture `f`-`k`-`variant`, sends it `warmup` requests, then `n` more inside
+/// [`measured`], the one function an instruction-count harness collects in
+/// (`benches/benches/instructions.rs`). `false` when framework `f` has no such variant.
+///
+/// ```no_run
+/// use cors_benches::{Framework, Kind, Variant};
+/// assert!(cors_benches::measure(Framework::Axum, Kind::Simple, Variant::Ours, 100, 1));
+/// ```
+pub fn measure(f: Framework, k: Kind, variant: Variant, warmup: usize, n: usize) -> bool {
+    struct Measure {
+        variant: Variant,
+        warmup: usize,
+        n: usize,
+        ran: bool,
+    }
+    impl Visitor for Measure {
+        fn visit<F: Fixture>(&mut self, variant: Variant, fixture: F) {
+            if variant == self.variant {
+                for _ in 0..self.warmup {
+                    std::hint::black_box(fixture.send(fixture.request()));
+                }
+                measured(&fixture, self.n);
+                self.ran = true;
+            }
+        }
+    }
+    let mut m = Measure {
+        variant,
+        warmup,
+        n,
+        ran: false,
+    };
+    visit(f, k, &mut m);
+    m.ran
+}
+
+/// Builds and sends `n` requests through `fixture`: the part [`measure`] has measured.
+/// Never inlined, so that callgrind can collect inside it alone
+/// (`--toggle-collect=*cors_benches::fixture::measured*`).
+#[inline(never)]
+pub fn measured<F: Fixture>(fixture: &F, n: usize) {
+    for _ in 0..n {
+        std::hint::black_box(fixture.send(fixture.request()));
+    }
+}
+
 /// Builds the variants of framework `f`'s app ([`Framework::variants`]) for requests of
 /// kind `k`, one after the other, and hands each to `v`.
 ///

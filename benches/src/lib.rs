@@ -18,7 +18,7 @@ pub mod on_axum;
 pub mod on_rocket;
 pub mod on_warp;
 
-pub use fixture::{Fixture, Framework, Kind, Probe, Variant, Visitor, visit};
+pub use fixture::{Fixture, Framework, Kind, Probe, Variant, Visitor, measure, measured, visit};
 
 use cors_core::{CorsRequest, Policy, PolicyHandle, PolicySet};
 

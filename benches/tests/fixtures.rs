@@ -124,3 +124,20 @@ fn the_floor_writes_exactly_our_header_lines() {
         }
     }
 }
+
+#[test]
+fn measure_runs_the_variants_each_framework_has_and_no_other() {
+    // `benches/instructions.rs` measures through `measure`; a variant it cannot build
+    // must not pass as measured.
+    for f in Framework::ALL {
+        for v in Variant::ALL {
+            let has = f.variants().contains(&v);
+            assert_eq!(
+                cors_benches::measure(f, Kind::Simple, v, 1, 1),
+                has,
+                "{f}-simple-{}",
+                v.name()
+            );
+        }
+    }
+}
