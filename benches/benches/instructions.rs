@@ -28,67 +28,48 @@ use gungraun::{
 /// runtime and allocator caches) is in place by then.
 const WARMUP: usize = 100;
 
-fn one(f: Framework, k: Kind, v: Variant) -> bool {
+#[library_benchmark]
+#[bench::axum_simple_bare(Framework::Axum, Kind::Simple, Variant::Bare)]
+#[bench::axum_simple_floor(Framework::Axum, Kind::Simple, Variant::Floor)]
+#[bench::axum_simple_ours(Framework::Axum, Kind::Simple, Variant::Ours)]
+#[bench::axum_simple_native(Framework::Axum, Kind::Simple, Variant::Native)]
+#[bench::axum_preflight_bare(Framework::Axum, Kind::Preflight, Variant::Bare)]
+#[bench::axum_preflight_floor(Framework::Axum, Kind::Preflight, Variant::Floor)]
+#[bench::axum_preflight_ours(Framework::Axum, Kind::Preflight, Variant::Ours)]
+#[bench::axum_preflight_native(Framework::Axum, Kind::Preflight, Variant::Native)]
+#[bench::actix_simple_bare(Framework::Actix, Kind::Simple, Variant::Bare)]
+#[bench::actix_simple_floor(Framework::Actix, Kind::Simple, Variant::Floor)]
+#[bench::actix_simple_ours(Framework::Actix, Kind::Simple, Variant::Ours)]
+#[bench::actix_simple_native(Framework::Actix, Kind::Simple, Variant::Native)]
+#[bench::actix_preflight_bare(Framework::Actix, Kind::Preflight, Variant::Bare)]
+#[bench::actix_preflight_floor(Framework::Actix, Kind::Preflight, Variant::Floor)]
+#[bench::actix_preflight_ours(Framework::Actix, Kind::Preflight, Variant::Ours)]
+#[bench::actix_preflight_native(Framework::Actix, Kind::Preflight, Variant::Native)]
+#[bench::rocket_simple_bare(Framework::Rocket, Kind::Simple, Variant::Bare)]
+#[bench::rocket_simple_floor(Framework::Rocket, Kind::Simple, Variant::Floor)]
+#[bench::rocket_simple_ours(Framework::Rocket, Kind::Simple, Variant::Ours)]
+#[bench::rocket_simple_native(Framework::Rocket, Kind::Simple, Variant::Native)]
+#[bench::rocket_preflight_bare(Framework::Rocket, Kind::Preflight, Variant::Bare)]
+#[bench::rocket_preflight_floor(Framework::Rocket, Kind::Preflight, Variant::Floor)]
+#[bench::rocket_preflight_ours(Framework::Rocket, Kind::Preflight, Variant::Ours)]
+#[bench::rocket_preflight_native(Framework::Rocket, Kind::Preflight, Variant::Native)]
+#[bench::warp_simple_bare(Framework::Warp, Kind::Simple, Variant::Bare)]
+#[bench::warp_simple_floor(Framework::Warp, Kind::Simple, Variant::Floor)]
+#[bench::warp_simple_ours(Framework::Warp, Kind::Simple, Variant::Ours)]
+#[bench::warp_simple_native(Framework::Warp, Kind::Simple, Variant::Native)]
+#[bench::warp_simple_ours_tower(Framework::Warp, Kind::Simple, Variant::OursTower)]
+#[bench::warp_preflight_bare(Framework::Warp, Kind::Preflight, Variant::Bare)]
+#[bench::warp_preflight_floor(Framework::Warp, Kind::Preflight, Variant::Floor)]
+#[bench::warp_preflight_ours(Framework::Warp, Kind::Preflight, Variant::Ours)]
+#[bench::warp_preflight_native(Framework::Warp, Kind::Preflight, Variant::Native)]
+#[bench::warp_preflight_ours_tower(Framework::Warp, Kind::Preflight, Variant::OursTower)]
+fn request(f: Framework, k: Kind, v: Variant) -> bool {
     let ran = cors_benches::measure(f, k, v, WARMUP, 1);
     assert!(ran, "no fixture {f}-{}-{}", k.name(), v.name());
-    ran
+    black_box(ran)
 }
 
-#[library_benchmark]
-#[bench::simple_bare(Kind::Simple, Variant::Bare)]
-#[bench::simple_floor(Kind::Simple, Variant::Floor)]
-#[bench::simple_ours(Kind::Simple, Variant::Ours)]
-#[bench::simple_native(Kind::Simple, Variant::Native)]
-#[bench::preflight_bare(Kind::Preflight, Variant::Bare)]
-#[bench::preflight_floor(Kind::Preflight, Variant::Floor)]
-#[bench::preflight_ours(Kind::Preflight, Variant::Ours)]
-#[bench::preflight_native(Kind::Preflight, Variant::Native)]
-fn axum(k: Kind, v: Variant) -> bool {
-    black_box(one(Framework::Axum, k, v))
-}
-
-#[library_benchmark]
-#[bench::simple_bare(Kind::Simple, Variant::Bare)]
-#[bench::simple_floor(Kind::Simple, Variant::Floor)]
-#[bench::simple_ours(Kind::Simple, Variant::Ours)]
-#[bench::simple_native(Kind::Simple, Variant::Native)]
-#[bench::preflight_bare(Kind::Preflight, Variant::Bare)]
-#[bench::preflight_floor(Kind::Preflight, Variant::Floor)]
-#[bench::preflight_ours(Kind::Preflight, Variant::Ours)]
-#[bench::preflight_native(Kind::Preflight, Variant::Native)]
-fn actix(k: Kind, v: Variant) -> bool {
-    black_box(one(Framework::Actix, k, v))
-}
-
-#[library_benchmark]
-#[bench::simple_bare(Kind::Simple, Variant::Bare)]
-#[bench::simple_floor(Kind::Simple, Variant::Floor)]
-#[bench::simple_ours(Kind::Simple, Variant::Ours)]
-#[bench::simple_native(Kind::Simple, Variant::Native)]
-#[bench::preflight_bare(Kind::Preflight, Variant::Bare)]
-#[bench::preflight_floor(Kind::Preflight, Variant::Floor)]
-#[bench::preflight_ours(Kind::Preflight, Variant::Ours)]
-#[bench::preflight_native(Kind::Preflight, Variant::Native)]
-fn rocket(k: Kind, v: Variant) -> bool {
-    black_box(one(Framework::Rocket, k, v))
-}
-
-#[library_benchmark]
-#[bench::simple_bare(Kind::Simple, Variant::Bare)]
-#[bench::simple_floor(Kind::Simple, Variant::Floor)]
-#[bench::simple_ours(Kind::Simple, Variant::Ours)]
-#[bench::simple_native(Kind::Simple, Variant::Native)]
-#[bench::simple_ours_tower(Kind::Simple, Variant::OursTower)]
-#[bench::preflight_bare(Kind::Preflight, Variant::Bare)]
-#[bench::preflight_floor(Kind::Preflight, Variant::Floor)]
-#[bench::preflight_ours(Kind::Preflight, Variant::Ours)]
-#[bench::preflight_native(Kind::Preflight, Variant::Native)]
-#[bench::preflight_ours_tower(Kind::Preflight, Variant::OursTower)]
-fn warp(k: Kind, v: Variant) -> bool {
-    black_box(one(Framework::Warp, k, v))
-}
-
-library_benchmark_group!(name = frameworks, benchmarks = [axum, actix, rocket, warp]);
+library_benchmark_group!(name = frameworks, benchmarks = request);
 
 main!(
     config = LibraryBenchmarkConfig::default().tool(

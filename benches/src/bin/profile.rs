@@ -2,30 +2,14 @@
 //! sends N (default 10000) requests through one framework fixture in a loop, for a
 //! profiler, e.g. `valgrind --tool=callgrind` (instruction counts) or
 //! `valgrind --tool=dhat` (allocation sites) on `target/release/profile`. The fixture is
-//! the benchmarks' own ([`cors_benches::visit`]); `core CASE [N]` evaluates a core case.
+//! the benchmarks' own, run by [`cors_benches::measure`] (the loop is `measured`, which
+//! callgrind can collect in alone); `core CASE [N]` evaluates a core case.
 #![forbid(unsafe_code)]
 
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use cors_benches::{Fixture, Framework, Kind, Variant, Visitor};
-
-struct Run {
-    variant: Variant,
-    n: usize,
-    ran: bool,
-}
-
-impl Visitor for Run {
-    fn visit<F: Fixture>(&mut self, variant: Variant, fixture: F) {
-        if variant == self.variant {
-            for _ in 0..self.n {
-                black_box(fixture.send(fixture.request()));
-            }
-            self.ran = true;
-        }
-    }
-}
+use cors_benches::{Framework, Kind, Variant};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -53,13 +37,8 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     };
-    let mut run = Run {
-        variant,
-        n: arg(3).parse().unwrap_or(10_000),
-        ran: false,
-    };
-    cors_benches::visit(framework, kind, &mut run);
-    if run.ran {
+    let n = arg(3).parse().unwrap_or(10_000);
+    if cors_benches::measure(framework, kind, variant, 0, n) {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
