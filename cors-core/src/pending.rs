@@ -73,6 +73,12 @@ impl Policy {
         req: &crate::CorsRequest<'a>,
         own: impl FnMut(Value<'a>) -> Option<V>,
     ) -> Pending<V> {
+        // The most common request, an actual one from an allowed origin: the decision
+        // recorded from the general path when the policy was built, with this origin.
+        if let Some((shape, origin)) = self.allowed_actual(req) {
+            self.count(&Verdict::new(RequestKind::Actual));
+            return shape.pending(origin, own);
+        }
         // Evaluated straight into the pending decision: no `Decision` in between.
         let mut b = Building {
             pending: Pending::EMPTY,
@@ -92,10 +98,86 @@ impl Policy {
     }
 }
 
+/// What a policy decides for every allowed actual request but for the echoed origin:
+/// recorded once, when the policy is built, from the general evaluation of such a request
+/// ([`AllowedActual::record`]), so that [`Policy::decide`] answers the most common request
+/// with a copy and the origin, and the general path stays the one definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AllowedActual {
+    from_policy: u8,
+    /// `Access-Control-Allow-Origin` echoes the origin (else it is the policy's `*`, in
+    /// `from_policy`).
+    echoes_origin: bool,
+    clears: u8,
+    vary: Vary,
+}
+
+impl AllowedActual {
+    /// Records what `evaluate` (an allowed actual request's evaluation, its origin
+    /// already checked) decides; `None` unless that is forwarding the request with no
+    /// rejection and no echoed value but the origin.
+    pub(crate) fn record<'a>(
+        evaluate: impl FnOnce(&mut Building<'a, (), fn(Value<'a>) -> Option<()>>),
+    ) -> Option<Self> {
+        fn keep(_: Value<'_>) -> Option<()> {
+            Some(())
+        }
+        let mut b = Building {
+            pending: Pending::EMPTY,
+            own: keep as fn(Value<'a>) -> Option<()>,
+            inline: 0,
+            verdict: Verdict::new(RequestKind::NotCors),
+        };
+        evaluate(&mut b);
+        let p = &b.pending;
+        let origin_bit = 1 << CorsHeader::AllowOrigin as u8;
+        let allowed = b.verdict.kind == RequestKind::Actual
+            && b.verdict.reason.is_none()
+            && p.action == Action::Forward
+            && p.spilled.is_none()
+            && p.from_request & !origin_bit == 0
+            && b.inline == usize::from(p.from_request != 0);
+        let echoes_origin = p.from_request != 0;
+        let sets_origin = (p.from_policy | p.from_request) & origin_bit != 0;
+        allowed.then_some(Self {
+            from_policy: p.from_policy,
+            echoes_origin,
+            clears: clears_bits(RequestKind::Actual, Action::Forward, sets_origin),
+            vary: p.vary,
+        })
+    }
+
+    /// Whether `Access-Control-Allow-Origin` echoes the request's origin.
+    #[cfg(test)]
+    pub(crate) fn echoes_origin(self) -> bool {
+        self.echoes_origin
+    }
+
+    /// The pending decision for a request from `origin`.
+    #[inline]
+    pub(crate) fn pending<'a, V>(
+        self,
+        origin: &'a [u8],
+        mut own: impl FnMut(Value<'a>) -> Option<V>,
+    ) -> Pending<V> {
+        let mut p = Pending::EMPTY;
+        p.from_policy = self.from_policy;
+        p.clears = self.clears;
+        p.vary = self.vary;
+        if self.echoes_origin
+            && let Some(v) = own(Value::Origin(origin))
+        {
+            p.echoed[0] = Some(v);
+            p.from_request = 1 << CorsHeader::AllowOrigin as u8;
+        }
+        p
+    }
+}
+
 /// A [`Pending`] decision being evaluated ([`Policy::decide`]): echoed values are
 /// converted with `own` as they are set, and what the count and the rejection event need
 /// is kept beside.
-struct Building<'a, V, F> {
+pub(crate) struct Building<'a, V, F> {
     pending: Pending<V>,
     own: F,
     /// Inline echoed slots used.

@@ -80,6 +80,10 @@ struct Inner {
     websocket: bool,
     /// Either check is on: the one flag the default path tests.
     site_checks: bool,
+    /// What every allowed actual request decides but for its echoed origin, recorded
+    /// from [`Policy::actual`] when the policy is built; `None` under the origin checks
+    /// (`site_checks`), whose requests always take the general path.
+    allowed_actual: Option<crate::pending::AllowedActual>,
     /// Templates of this policy's answers as `http` 1.x header maps, built on first use.
     #[cfg(feature = "http")]
     answers: crate::AnswerTemplates<http::HeaderMap>,
@@ -333,12 +337,43 @@ impl Policy {
                 csrf: config.csrf_protection,
                 websocket: config.websocket_origin_check,
                 site_checks: !config.csrf_protection.is_off() || config.websocket_origin_check,
+                allowed_actual: None,
                 #[cfg(feature = "http")]
                 answers: Default::default(),
                 config,
             }),
             counters: Arc::default(),
-        })
+        }
+        .with_allowed_actual())
+    }
+
+    /// The policy with [`Inner::allowed_actual`] recorded (the policy is not shared yet;
+    /// were it, the fast path would stay off and every request take the general one).
+    fn with_allowed_actual(mut self) -> Self {
+        let shape = if self.inner.site_checks {
+            None
+        } else {
+            crate::pending::AllowedActual::record(|out| self.actual(Ok(b""), out))
+        };
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.allowed_actual = shape;
+        }
+        self
+    }
+
+    /// For an actual request (not a preflight) with one `Origin` that the policy allows,
+    /// when the policy runs no origin check: what it decides but for the echoed origin,
+    /// and that origin. `None`: the request takes the general path.
+    #[inline]
+    pub(crate) fn allowed_actual<'a>(
+        &self,
+        req: &CorsRequest<'a>,
+    ) -> Option<(crate::pending::AllowedActual, &'a [u8])> {
+        let shape = self.inner.allowed_actual?;
+        let Field::One(origin) = req.origin() else {
+            return None;
+        };
+        (!req.is_preflight() && self.inner.origins.allows(origin)).then_some((shape, origin))
     }
 
     /// A copy of this policy whose `cors_requests_total` counter carries one more label,
@@ -1028,6 +1063,70 @@ impl PolicyBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn allowed_actual_requests_take_the_recorded_decision_only_where_it_applies() {
+        let policy = |toml: &str| Policy::from_toml_str(toml).unwrap();
+        let request = |method: &'static [u8], origin: &'static [u8], acrm: bool| {
+            let mut req = CorsRequest::new(method);
+            req.push_origin(origin);
+            if acrm {
+                req.push_request_method(b"GET");
+            }
+            req
+        };
+        let exact = policy("allow_origins = [\"https://a.test\"]");
+        let any = policy("allow_origins = [\"*\"]");
+        let pattern = policy("allow_origins = [\"https://*.a.test\"]");
+        // Recorded for policies without origin checks; the decision echoes the origin
+        // unless any origin is allowed (`*`).
+        let shape = |p: &Policy| p.inner.allowed_actual;
+        assert!(shape(&exact).is_some_and(|s| s.echoes_origin()));
+        assert!(shape(&any).is_some_and(|s| !s.echoes_origin()));
+        assert!(shape(&pattern).is_some_and(|s| s.echoes_origin()));
+        for checked in [
+            "allow_origins = [\"https://a.test\"]\ncsrf_protection = \"enforce\"",
+            "allow_origins = [\"https://a.test\"]\ncsrf_protection = \"report\"",
+            "allow_origins = [\"https://a.test\"]\nwebsocket_origin_check = true",
+        ] {
+            assert_eq!(shape(&policy(checked)), None, "{checked}");
+        }
+        // Taken only by an actual request with one allowed origin.
+        assert!(
+            exact
+                .allowed_actual(&request(b"GET", b"https://a.test", false))
+                .is_some()
+        );
+        assert!(
+            exact
+                .allowed_actual(&request(b"OPTIONS", b"https://a.test", false))
+                .is_some()
+        );
+        assert!(
+            pattern
+                .allowed_actual(&request(b"POST", b"https://x.a.test", false))
+                .is_some()
+        );
+        assert!(
+            exact
+                .allowed_actual(&request(b"OPTIONS", b"https://a.test", true))
+                .is_none()
+        );
+        assert!(
+            exact
+                .allowed_actual(&request(b"GET", b"https://b.test", false))
+                .is_none()
+        );
+        assert!(
+            pattern
+                .allowed_actual(&request(b"GET", b"https://a.test", false))
+                .is_none()
+        );
+        let mut repeated = request(b"GET", b"https://a.test", false);
+        repeated.push_origin(b"https://a.test");
+        assert!(exact.allowed_actual(&repeated).is_none());
+        assert!(exact.allowed_actual(&CorsRequest::new(b"GET")).is_none());
+    }
 
     #[test]
     fn methods_are_allowed_byte_for_byte_with_or_without_a_method_bit() {
