@@ -73,10 +73,10 @@ impl Policy {
         req: &crate::CorsRequest<'a>,
         own: impl FnMut(Value<'a>) -> Option<V>,
     ) -> Pending<V> {
-        // The most common request, an actual one from an allowed origin: the decision
+        // The most common requests, allowed actual requests and preflights: the decision
         // recorded from the general path when the policy was built, with this origin.
-        if let Some((shape, origin)) = self.allowed_actual(req) {
-            self.count(&Verdict::new(RequestKind::Actual));
+        if let Some((shape, origin)) = self.recorded(req) {
+            self.count(&Verdict::new(shape.kind()));
             return shape.pending(origin, own);
         }
         // Evaluated straight into the pending decision: no `Decision` in between.
@@ -98,12 +98,15 @@ impl Policy {
     }
 }
 
-/// What a policy decides for every allowed actual request but for the echoed origin:
-/// recorded once, when the policy is built, from the general evaluation of such a request
-/// ([`AllowedActual::record`]), so that [`Policy::decide`] answers the most common request
+/// What a policy decides for every allowed request of one shape (an actual request; a
+/// preflight asking for headers or not, for private-network access or not) but for the
+/// echoed origin: recorded once, when the policy is built, from the general evaluation
+/// ([`Recorded::record`]), so that [`Policy::decide`] answers the most common requests
 /// with a copy and the origin, and the general path stays the one definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct AllowedActual {
+pub(crate) struct Recorded {
+    kind: RequestKind,
+    action: Action,
     from_policy: u8,
     /// `Access-Control-Allow-Origin` echoes the origin (else it is the policy's `*`, in
     /// `from_policy`).
@@ -112,11 +115,12 @@ pub(crate) struct AllowedActual {
     vary: Vary,
 }
 
-impl AllowedActual {
-    /// Records what `evaluate` (an allowed actual request's evaluation, its origin
-    /// already checked) decides; `None` unless that is forwarding the request with no
-    /// rejection and no echoed value but the origin.
+impl Recorded {
+    /// Records what `evaluate` (an allowed request's evaluation, its checks passed)
+    /// decides; `None` unless that is allowing a request of `kind` with no echoed value
+    /// but the origin.
     pub(crate) fn record<'a>(
+        kind: RequestKind,
         evaluate: impl FnOnce(&mut Building<'a, (), fn(Value<'a>) -> Option<()>>),
     ) -> Option<Self> {
         fn keep(_: Value<'_>) -> Option<()> {
@@ -131,20 +135,26 @@ impl AllowedActual {
         evaluate(&mut b);
         let p = &b.pending;
         let origin_bit = 1 << CorsHeader::AllowOrigin as u8;
-        let allowed = b.verdict.kind == RequestKind::Actual
+        let allowed = b.verdict.kind == kind
             && b.verdict.reason.is_none()
-            && p.action == Action::Forward
             && p.spilled.is_none()
             && p.from_request & !origin_bit == 0
             && b.inline == usize::from(p.from_request != 0);
-        let echoes_origin = p.from_request != 0;
         let sets_origin = (p.from_policy | p.from_request) & origin_bit != 0;
         allowed.then_some(Self {
+            kind,
+            action: p.action,
             from_policy: p.from_policy,
-            echoes_origin,
-            clears: clears_bits(RequestKind::Actual, Action::Forward, sets_origin),
+            echoes_origin: p.from_request != 0,
+            clears: clears_bits(kind, p.action, sets_origin),
             vary: p.vary,
         })
+    }
+
+    /// The kind of request it decides.
+    #[inline]
+    pub(crate) fn kind(self) -> RequestKind {
+        self.kind
     }
 
     /// Whether `Access-Control-Allow-Origin` echoes the request's origin.
@@ -161,6 +171,7 @@ impl AllowedActual {
         mut own: impl FnMut(Value<'a>) -> Option<V>,
     ) -> Pending<V> {
         let mut p = Pending::EMPTY;
+        p.action = self.action;
         p.from_policy = self.from_policy;
         p.clears = self.clears;
         p.vary = self.vary;

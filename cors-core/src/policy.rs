@@ -10,6 +10,7 @@ use crate::csrf::{self, CsrfProtection};
 use crate::decision::{Outcome, Verdict};
 use crate::error::{PolicyError, Problem, ProblemKind};
 use crate::matcher::{OriginMatcher, Predicate};
+use crate::pending::Recorded;
 use crate::request::{CorsRequest, Field};
 use crate::token;
 use crate::{
@@ -83,10 +84,20 @@ struct Inner {
     /// What every allowed actual request decides but for its echoed origin, recorded
     /// from [`Policy::actual`] when the policy is built; `None` under the origin checks
     /// (`site_checks`), whose requests always take the general path.
-    allowed_actual: Option<crate::pending::AllowedActual>,
+    allowed_actual: Option<Recorded>,
+    /// The same for allowed preflights, recorded from [`Policy::allow_preflight`], indexed
+    /// by [`preflight_shape`]; `None` for a shape that echoes more than the origin (the
+    /// method or the requested headers mirrored) and under the origin checks.
+    allowed_preflight: [Option<Recorded>; 4],
     /// Templates of this policy's answers as `http` 1.x header maps, built on first use.
     #[cfg(feature = "http")]
     answers: crate::AnswerTemplates<http::HeaderMap>,
+}
+
+/// The index in [`Inner::allowed_preflight`] of a preflight asking for headers or not and
+/// for private-network access (allowed) or not.
+fn preflight_shape(any_headers: bool, private_network: bool) -> usize {
+    usize::from(any_headers) * 2 + usize::from(private_network)
 }
 
 impl Inner {
@@ -338,42 +349,82 @@ impl Policy {
                 websocket: config.websocket_origin_check,
                 site_checks: !config.csrf_protection.is_off() || config.websocket_origin_check,
                 allowed_actual: None,
+                allowed_preflight: [None; 4],
                 #[cfg(feature = "http")]
                 answers: Default::default(),
                 config,
             }),
             counters: Arc::default(),
         }
-        .with_allowed_actual())
+        .with_recorded())
     }
 
-    /// The policy with [`Inner::allowed_actual`] recorded (the policy is not shared yet;
-    /// were it, the fast path would stay off and every request take the general one).
-    fn with_allowed_actual(mut self) -> Self {
-        let shape = if self.inner.site_checks {
-            None
-        } else {
-            crate::pending::AllowedActual::record(|out| self.actual(Ok(b""), out))
-        };
+    /// The policy with [`Inner::allowed_actual`] and [`Inner::allowed_preflight`]
+    /// recorded (the policy is not shared yet; were it, the fast path would stay off and
+    /// every request take the general one).
+    fn with_recorded(mut self) -> Self {
+        if self.inner.site_checks {
+            return self;
+        }
+        let actual = Recorded::record(RequestKind::Actual, |out| self.actual(Ok(b""), out));
+        let preflight = [(false, false), (false, true), (true, false), (true, true)].map(
+            |(any_headers, private_network)| {
+                // One requested line, so that a policy echoing the lines is seen to.
+                let lines: &[&[u8]] = &[b"x"];
+                let at = preflight_shape(any_headers, private_network);
+                let shape = Recorded::record(RequestKind::Preflight, |out| {
+                    self.allow_preflight(b"", b"GET", any_headers, private_network, lines, out)
+                });
+                (at, shape)
+            },
+        );
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.allowed_actual = shape;
+            inner.allowed_actual = actual;
+            for (at, shape) in preflight {
+                if let Some(slot) = inner.allowed_preflight.get_mut(at) {
+                    *slot = shape;
+                }
+            }
         }
         self
     }
 
-    /// For an actual request (not a preflight) with one `Origin` that the policy allows,
-    /// when the policy runs no origin check: what it decides but for the echoed origin,
-    /// and that origin. `None`: the request takes the general path.
+    /// For an allowed actual request or preflight with one `Origin`, whose decision was
+    /// recorded ([`Inner::allowed_actual`], [`Inner::allowed_preflight`]): that decision
+    /// and the origin. `None`: the request takes the general path.
     #[inline]
-    pub(crate) fn allowed_actual<'a>(
-        &self,
-        req: &CorsRequest<'a>,
-    ) -> Option<(crate::pending::AllowedActual, &'a [u8])> {
-        let shape = self.inner.allowed_actual?;
+    pub(crate) fn recorded<'a>(&self, req: &CorsRequest<'a>) -> Option<(Recorded, &'a [u8])> {
+        let i = &*self.inner;
         let Field::One(origin) = req.origin() else {
             return None;
         };
-        (!req.is_preflight() && self.inner.origins.allows(origin)).then_some((shape, origin))
+        if req.is_preflight() {
+            return self.recorded_preflight(req, origin);
+        }
+        let shape = i.allowed_actual?;
+        i.origins.allows(origin).then_some((shape, origin))
+    }
+
+    /// [`Policy::recorded`] for a preflight: its checks, then the recorded decision of its
+    /// shape. A preflight failing a check takes the general path (which checks again and
+    /// says why).
+    #[inline]
+    fn recorded_preflight<'a>(
+        &self,
+        req: &CorsRequest<'a>,
+        origin: &'a [u8],
+    ) -> Option<(Recorded, &'a [u8])> {
+        let i = &*self.inner;
+        if i.allowed_preflight == [None; 4] || !i.origins.allows(origin) {
+            return None;
+        }
+        self.check_method(req).ok()?;
+        let any_headers = self.check_headers(req).ok()?;
+        let private_network = i.private_network && req.private_network() == Field::One(b"true");
+        let shape = (*i
+            .allowed_preflight
+            .get(preflight_shape(any_headers, private_network))?)?;
+        Some((shape, origin))
     }
 
     /// A copy of this policy whose `cors_requests_total` counter carries one more label,
@@ -681,6 +732,29 @@ impl Policy {
                 return;
             }
         };
+        let private_network = i.private_network && req.private_network() == Field::One(b"true");
+        self.allow_preflight(
+            origin,
+            method,
+            any_headers,
+            private_network,
+            req.request_headers(),
+            out,
+        );
+    }
+
+    /// The answer to an allowed preflight from `origin` asking for `method`, for headers
+    /// (`lines`) or not, and for private-network access (allowed) or not.
+    fn allow_preflight<'a>(
+        &'a self,
+        origin: &'a [u8],
+        method: &'a [u8],
+        any_headers: bool,
+        private_network: bool,
+        lines: &[&'a [u8]],
+        out: &mut impl Outcome<'a>,
+    ) {
+        let i = &*self.inner;
         let action = if i.preflight_continue {
             Action::Forward
         } else {
@@ -704,13 +778,13 @@ impl Policy {
         if any_headers {
             match &i.allow_headers {
                 Some(v) => out.allow_headers(v),
-                None => out.echo_allow_headers(req.request_headers()),
+                None => out.echo_allow_headers(lines),
             }
         }
         if let Some(max_age) = &i.max_age {
             out.max_age(max_age);
         }
-        if i.private_network && req.private_network() == Field::One(b"true") {
+        if private_network {
             out.allow_private_network(&i.yes);
         }
     }
@@ -1065,67 +1139,110 @@ mod tests {
     use super::*;
 
     #[test]
-    fn allowed_actual_requests_take_the_recorded_decision_only_where_it_applies() {
+    fn allowed_requests_take_the_recorded_decision_only_where_it_applies() {
         let policy = |toml: &str| Policy::from_toml_str(toml).unwrap();
-        let request = |method: &'static [u8], origin: &'static [u8], acrm: bool| {
-            let mut req = CorsRequest::new(method);
-            req.push_origin(origin);
-            if acrm {
-                req.push_request_method(b"GET");
-            }
-            req
-        };
-        let exact = policy("allow_origins = [\"https://a.test\"]");
+        let request =
+            |method: &'static [u8], origin: &'static [u8], acrm: Option<&'static [u8]>| {
+                let mut req = CorsRequest::new(method);
+                req.push_origin(origin);
+                if let Some(m) = acrm {
+                    req.push_request_method(m);
+                }
+                req
+            };
+        let exact = policy(
+            "allow_origins = [\"https://a.test\"]\nallow_methods = [\"PUT\"]\nallow_headers = [\"x-a\"]",
+        );
         let any = policy("allow_origins = [\"*\"]");
         let pattern = policy("allow_origins = [\"https://*.a.test\"]");
         // Recorded for policies without origin checks; the decision echoes the origin
         // unless any origin is allowed (`*`).
-        let shape = |p: &Policy| p.inner.allowed_actual;
-        assert!(shape(&exact).is_some_and(|s| s.echoes_origin()));
-        assert!(shape(&any).is_some_and(|s| !s.echoes_origin()));
-        assert!(shape(&pattern).is_some_and(|s| s.echoes_origin()));
+        let actual = |p: &Policy| p.inner.allowed_actual;
+        assert!(actual(&exact).is_some_and(|s| s.echoes_origin()));
+        assert!(actual(&any).is_some_and(|s| !s.echoes_origin()));
+        assert!(actual(&pattern).is_some_and(|s| s.echoes_origin()));
+        assert!(exact.inner.allowed_preflight.iter().all(Option::is_some));
         for checked in [
             "allow_origins = [\"https://a.test\"]\ncsrf_protection = \"enforce\"",
             "allow_origins = [\"https://a.test\"]\ncsrf_protection = \"report\"",
             "allow_origins = [\"https://a.test\"]\nwebsocket_origin_check = true",
         ] {
-            assert_eq!(shape(&policy(checked)), None, "{checked}");
+            let checked = policy(checked);
+            assert_eq!(actual(&checked), None);
+            assert_eq!(checked.inner.allowed_preflight, [None; 4]);
         }
-        // Taken only by an actual request with one allowed origin.
-        assert!(
-            exact
-                .allowed_actual(&request(b"GET", b"https://a.test", false))
-                .is_some()
+        // Mirrored methods, or mirrored headers for a preflight asking for some: echoed
+        // values besides the origin, so not recorded.
+        let mirror_methods = policy(
+            "allow_origins = [\"https://a.test\"]\nallow_methods = [\"*\"]\nallow_credentials = true",
         );
-        assert!(
-            exact
-                .allowed_actual(&request(b"OPTIONS", b"https://a.test", false))
-                .is_some()
+        assert_eq!(mirror_methods.inner.allowed_preflight, [None; 4]);
+        let mirror_headers = policy(
+            "allow_origins = [\"https://a.test\"]\nallow_headers = [\"*\"]\nallow_credentials = true",
         );
-        assert!(
-            pattern
-                .allowed_actual(&request(b"POST", b"https://x.a.test", false))
-                .is_some()
+        let shapes = mirror_headers.inner.allowed_preflight;
+        assert!(shapes[preflight_shape(false, false)].is_some());
+        assert_eq!(shapes[preflight_shape(true, false)], None);
+        // Taken only by an allowed request with one origin.
+        let kind = |p: &Policy, req: &CorsRequest<'_>| p.recorded(req).map(|(s, _)| s.kind());
+        assert_eq!(
+            kind(&exact, &request(b"GET", b"https://a.test", None)),
+            Some(RequestKind::Actual)
         );
-        assert!(
-            exact
-                .allowed_actual(&request(b"OPTIONS", b"https://a.test", true))
-                .is_none()
+        assert_eq!(
+            kind(&exact, &request(b"OPTIONS", b"https://a.test", None)),
+            Some(RequestKind::Actual)
         );
-        assert!(
-            exact
-                .allowed_actual(&request(b"GET", b"https://b.test", false))
-                .is_none()
+        assert_eq!(
+            kind(&pattern, &request(b"POST", b"https://x.a.test", None)),
+            Some(RequestKind::Actual)
         );
-        assert!(
-            pattern
-                .allowed_actual(&request(b"GET", b"https://a.test", false))
-                .is_none()
+        assert_eq!(
+            kind(
+                &exact,
+                &request(b"OPTIONS", b"https://a.test", Some(b"PUT"))
+            ),
+            Some(RequestKind::Preflight)
         );
-        let mut repeated = request(b"GET", b"https://a.test", false);
+        let mut with_headers = request(b"OPTIONS", b"https://a.test", Some(b"PUT"));
+        with_headers.push_request_headers(b"x-a");
+        assert_eq!(kind(&exact, &with_headers), Some(RequestKind::Preflight));
+        let mut refused_header = request(b"OPTIONS", b"https://a.test", Some(b"PUT"));
+        refused_header.push_request_headers(b"x-b");
+        assert_eq!(kind(&exact, &refused_header), None);
+        assert_eq!(
+            kind(
+                &exact,
+                &request(b"OPTIONS", b"https://a.test", Some(b"DELETE"))
+            ),
+            None
+        );
+        assert_eq!(
+            kind(
+                &mirror_methods,
+                &request(b"OPTIONS", b"https://a.test", Some(b"PUT"))
+            ),
+            None
+        );
+        assert_eq!(
+            kind(&exact, &request(b"GET", b"https://b.test", None)),
+            None
+        );
+        assert_eq!(
+            kind(
+                &exact,
+                &request(b"OPTIONS", b"https://b.test", Some(b"PUT"))
+            ),
+            None
+        );
+        assert_eq!(
+            kind(&pattern, &request(b"GET", b"https://a.test", None)),
+            None
+        );
+        let mut repeated = request(b"GET", b"https://a.test", None);
         repeated.push_origin(b"https://a.test");
-        assert!(exact.allowed_actual(&repeated).is_none());
-        assert!(exact.allowed_actual(&CorsRequest::new(b"GET")).is_none());
+        assert_eq!(kind(&exact, &repeated), None);
+        assert_eq!(kind(&exact, &CorsRequest::new(b"GET")), None);
     }
 
     #[test]
