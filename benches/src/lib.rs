@@ -211,6 +211,29 @@ impl CoreCase {
         d.headers().map(|h| h.value.as_bytes().len()).sum::<usize>() + d.is_allowed() as usize
     }
 
+    /// Decides the case once with [`Policy::decide`], what adapters call (the request
+    /// counted and, when rejected, reported; echoed values converted to their lengths);
+    /// returns a checksum. Route cases pick their policy as [`CoreCase::run`] does.
+    pub fn decide(&self) -> usize {
+        let mut req = CorsRequest::new(self.method.as_bytes());
+        for (n, v) in &self.headers {
+            req.push_header(n.as_bytes(), v);
+        }
+        let set;
+        let policy = match &self.routes {
+            None => &self.policy,
+            Some((handle, path)) => {
+                set = handle.load();
+                match set.select(path) {
+                    Some(p) => p,
+                    None => return 0,
+                }
+            }
+        };
+        let pending = policy.decide(&req, |v| Some(v.as_bytes().len()));
+        pending.len() + usize::from(pending.action() == cors_core::Action::Forward)
+    }
+
     /// Whether the case's decision allows the request.
     pub fn allowed(&self) -> bool {
         let mut req = CorsRequest::new(self.method.as_bytes());

@@ -141,3 +141,25 @@ fn measure_runs_the_variants_each_framework_has_and_no_other() {
         }
     }
 }
+
+#[test]
+fn core_cases_decide_as_they_evaluate() {
+    // `profile decide CASE` measures `Policy::decide` (the adapters' call, with its
+    // recorded decisions for allowed requests) on the cases `core CASE` evaluates: both
+    // must decide alike, or the two counts would compare different work.
+    for case in cors_benches::core_cases() {
+        let mut req = cors_core::CorsRequest::new(case.method.as_bytes());
+        for (n, v) in &case.headers {
+            req.push_header(n.as_bytes(), v);
+        }
+        let policy = match &case.routes {
+            None => Some(case.policy.clone()),
+            Some((handle, path)) => handle.load().select(path).cloned(),
+        };
+        let expected = policy.map_or(0, |p| {
+            let d = p.evaluate(&req);
+            d.headers().len() + usize::from(d.action() == cors_core::Action::Forward)
+        });
+        assert_eq!(case.decide(), expected, "{}", case.id);
+    }
+}

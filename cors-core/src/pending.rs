@@ -4,6 +4,7 @@
 use std::sync::OnceLock;
 
 use crate::decision::{Outcome, Verdict, clears_bits, echoed_line};
+use crate::policy::Shortcut;
 use crate::{Action, CorsHeader, PolicyValue, RequestKind};
 use crate::{Policy, ResponseHeaders, Value, Vary};
 
@@ -75,10 +76,27 @@ impl Policy {
     ) -> Pending<V> {
         // The most common requests, allowed actual requests and preflights: the decision
         // recorded from the general path when the policy was built, with this origin.
-        if let Some((shape, origin)) = self.recorded(req) {
-            self.count(&Verdict::new(shape.kind()));
-            return shape.pending(origin, own);
+        match self.shortcut(req) {
+            Shortcut::Recorded(shape, origin) => {
+                self.count(&Verdict::new(shape.kind()));
+                shape.pending(origin, own)
+            }
+            // Checked on the way: not checked again.
+            Shortcut::Preflight { origin, checked } => self.decide_by(req, own, |b| {
+                self.answer_preflight(req, origin, checked, b);
+            }),
+            Shortcut::Evaluate => self.decide_by(req, own, |b| self.evaluate_into(req, b)),
         }
+    }
+
+    /// [`Policy::decide`] by evaluating the request with `evaluate`.
+    #[inline]
+    fn decide_by<'a, V, F: FnMut(Value<'a>) -> Option<V>>(
+        &'a self,
+        req: &crate::CorsRequest<'a>,
+        own: F,
+        evaluate: impl FnOnce(&mut Building<'a, V, F>),
+    ) -> Pending<V> {
         // Evaluated straight into the pending decision: no `Decision` in between.
         let mut b = Building {
             pending: Pending::EMPTY,
@@ -86,7 +104,7 @@ impl Policy {
             inline: 0,
             verdict: Verdict::new(RequestKind::NotCors),
         };
-        self.evaluate_into(req, &mut b);
+        evaluate(&mut b);
         self.count(&b.verdict);
         crate::event::rejected(req, &b.verdict, self.config().log_level);
         let mut pending = b.pending;

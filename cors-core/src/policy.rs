@@ -94,6 +94,25 @@ struct Inner {
     answers: crate::AnswerTemplates<http::HeaderMap>,
 }
 
+/// A preflight's checks passed ([`Policy::check_preflight`]): its origin, its method and
+/// whether it asks for headers; or why it is refused.
+pub(crate) type Checked<'a> = Result<(&'a [u8], &'a [u8], bool), Reason<'a>>;
+
+/// How [`Policy::decide`] goes on with a request ([`Policy::shortcut`]).
+pub(crate) enum Shortcut<'a> {
+    /// An allowed request whose decision was recorded, and its origin.
+    Recorded(Recorded, &'a [u8]),
+    /// A preflight whose checks are done (failed, or passed for a shape not recorded).
+    Preflight {
+        /// The origin, or why it is not allowed.
+        origin: Result<&'a [u8], Reason<'a>>,
+        /// The checks' outcome.
+        checked: Checked<'a>,
+    },
+    /// Any other request: the general evaluation.
+    Evaluate,
+}
+
 /// The index in [`Inner::allowed_preflight`] of a preflight asking for headers or not and
 /// for private-network access (allowed) or not.
 fn preflight_shape(any_headers: bool, private_network: bool) -> usize {
@@ -389,42 +408,49 @@ impl Policy {
         self
     }
 
-    /// For an allowed actual request or preflight with one `Origin`, whose decision was
-    /// recorded ([`Inner::allowed_actual`], [`Inner::allowed_preflight`]): that decision
-    /// and the origin. `None`: the request takes the general path.
+    /// How [`Policy::decide`] goes on with a request: a recorded decision for an allowed
+    /// actual request or preflight with one `Origin` ([`Inner::allowed_actual`],
+    /// [`Inner::allowed_preflight`]), the answer to a preflight whose checks are done, or
+    /// the general evaluation.
     #[inline]
-    pub(crate) fn recorded<'a>(&self, req: &CorsRequest<'a>) -> Option<(Recorded, &'a [u8])> {
+    pub(crate) fn shortcut<'a>(&'a self, req: &CorsRequest<'a>) -> Shortcut<'a> {
         let i = &*self.inner;
         let Field::One(origin) = req.origin() else {
-            return None;
+            return Shortcut::Evaluate;
         };
         if req.is_preflight() {
-            return self.recorded_preflight(req, origin);
+            return self.preflight_shortcut(req, origin);
         }
-        let shape = i.allowed_actual?;
-        i.origins.allows(origin).then_some((shape, origin))
+        match i.allowed_actual {
+            Some(shape) if i.origins.allows(origin) => Shortcut::Recorded(shape, origin),
+            _ => Shortcut::Evaluate,
+        }
     }
 
-    /// [`Policy::recorded`] for a preflight: its checks, then the recorded decision of its
-    /// shape. A preflight failing a check takes the general path (which checks again and
-    /// says why).
+    /// [`Policy::shortcut`] for a preflight: its checks, done once, then the recorded
+    /// decision of its shape, or the checks' outcome for [`Policy::answer_preflight`].
     #[inline]
-    fn recorded_preflight<'a>(
-        &self,
-        req: &CorsRequest<'a>,
-        origin: &'a [u8],
-    ) -> Option<(Recorded, &'a [u8])> {
+    fn preflight_shortcut<'a>(&'a self, req: &CorsRequest<'a>, origin: &'a [u8]) -> Shortcut<'a> {
         let i = &*self.inner;
-        if i.allowed_preflight == [None; 4] || !i.origins.allows(origin) {
-            return None;
+        if i.allowed_preflight == [None; 4] {
+            return Shortcut::Evaluate;
         }
-        self.check_method(req).ok()?;
-        let any_headers = self.check_headers(req).ok()?;
-        let private_network = i.private_network && req.private_network() == Field::One(b"true");
-        let shape = (*i
-            .allowed_preflight
-            .get(preflight_shape(any_headers, private_network))?)?;
-        Some((shape, origin))
+        let origin = if i.origins.allows(origin) {
+            Ok(origin)
+        } else {
+            Err(Reason::OriginNotAllowed { origin })
+        };
+        let checked = self.check_preflight(req, origin);
+        if let Ok((o, _, any_headers)) = checked {
+            let private_network = i.private_network && req.private_network() == Field::One(b"true");
+            if let Some(Some(shape)) = i
+                .allowed_preflight
+                .get(preflight_shape(any_headers, private_network))
+            {
+                return Shortcut::Recorded(*shape, o);
+            }
+        }
+        Shortcut::Preflight { origin, checked }
     }
 
     /// A copy of this policy whose `cors_requests_total` counter carries one more label,
@@ -709,9 +735,30 @@ impl Policy {
         origin: Result<&'a [u8], Reason<'a>>,
         out: &mut impl Outcome<'a>,
     ) {
+        let checked = self.check_preflight(req, origin);
+        self.answer_preflight(req, origin, checked, out);
+    }
+
+    /// A preflight's checks: its origin (checked by the caller), its method and its
+    /// headers; the origin, the method and whether it asks for headers.
+    #[inline]
+    fn check_preflight<'a>(
+        &self,
+        req: &CorsRequest<'a>,
+        origin: Result<&'a [u8], Reason<'a>>,
+    ) -> Checked<'a> {
+        origin.and_then(|o| Ok((o, self.check_method(req)?, self.check_headers(req)?)))
+    }
+
+    /// The answer to a preflight from its checks' outcome ([`Policy::check_preflight`]).
+    pub(crate) fn answer_preflight<'a>(
+        &'a self,
+        req: &CorsRequest<'a>,
+        origin: Result<&'a [u8], Reason<'a>>,
+        checked: Checked<'a>,
+        out: &mut impl Outcome<'a>,
+    ) {
         let i = &*self.inner;
-        let checked =
-            origin.and_then(|o| Ok((o, self.check_method(req)?, self.check_headers(req)?)));
         let (origin, method, any_headers) = match checked {
             Ok(v) => v,
             Err(reason @ (Reason::MethodNotAllowed { .. } | Reason::HeaderNotAllowed { .. }))
@@ -1184,7 +1231,10 @@ mod tests {
         assert!(shapes[preflight_shape(false, false)].is_some());
         assert_eq!(shapes[preflight_shape(true, false)], None);
         // Taken only by an allowed request with one origin.
-        let kind = |p: &Policy, req: &CorsRequest<'_>| p.recorded(req).map(|(s, _)| s.kind());
+        let kind = |p: &Policy, req: &CorsRequest<'_>| match p.shortcut(req) {
+            Shortcut::Recorded(s, _) => Some(s.kind()),
+            _ => None,
+        };
         assert_eq!(
             kind(&exact, &request(b"GET", b"https://a.test", None)),
             Some(RequestKind::Actual)

@@ -3,7 +3,8 @@
 //! profiler, e.g. `valgrind --tool=callgrind` (instruction counts) or
 //! `valgrind --tool=dhat` (allocation sites) on `target/release/profile`. The fixture is
 //! the benchmarks' own, run by [`cors_benches::measure`] (the loop is `measured`, which
-//! callgrind can collect in alone); `core CASE [N]` evaluates a core case.
+//! callgrind can collect in alone); `core CASE [N]` evaluates a core case
+//! (`Policy::evaluate`), `decide CASE [N]` decides it as adapters do (`Policy::decide`).
 #![forbid(unsafe_code)]
 
 use std::hint::black_box;
@@ -14,7 +15,8 @@ use cors_benches::{Framework, Kind, Variant};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
-    if arg(0) == "core" {
+    if arg(0) == "core" || arg(0) == "decide" {
+        let decide = arg(0) == "decide";
         let n = arg(2).parse().unwrap_or(10_000);
         let Some(case) = cors_benches::core_cases()
             .into_iter()
@@ -24,7 +26,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         };
         for _ in 0..n {
-            black_box(case.run());
+            black_box(if decide { case.decide() } else { case.run() });
         }
         return ExitCode::SUCCESS;
     }
@@ -33,7 +35,7 @@ fn main() -> ExitCode {
     let variant = Variant::ALL.into_iter().find(|v| v.name() == arg(2));
     let (Some(framework), Some(kind), Some(variant)) = (framework, kind, variant) else {
         eprintln!(
-            "usage: profile axum|actix|rocket|warp simple|preflight bare|ours|native [N]\n       profile core CASE [N]"
+            "usage: profile axum|actix|rocket|warp simple|preflight bare|ours|native [N]\n       profile core|decide CASE [N]"
         );
         return ExitCode::FAILURE;
     };
