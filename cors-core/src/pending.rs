@@ -82,11 +82,30 @@ impl Policy {
                 shape.pending(origin, own)
             }
             // Checked on the way: not checked again.
-            Shortcut::Preflight { origin, checked } => self.decide_by(req, own, |b| {
-                self.answer_preflight(req, origin, checked, b);
-            }),
+            Shortcut::Refused(reason) => self.decide_by(req, own, |b| self.actual(Err(reason), b)),
+            Shortcut::Preflight(origin) => self.decide_preflight(req, origin, own),
             Shortcut::Evaluate => self.decide_by(req, own, |b| self.evaluate_into(req, b)),
         }
+    }
+
+    /// [`Policy::decide`] for a preflight with one `Origin`, to a policy with recorded
+    /// preflight decisions: its checks, done once, then the recorded decision of its
+    /// shape, or the answer written from the checks' outcome.
+    #[inline(never)]
+    fn decide_preflight<'a, V>(
+        &'a self,
+        req: &crate::CorsRequest<'a>,
+        origin: &'a [u8],
+        own: impl FnMut(Value<'a>) -> Option<V>,
+    ) -> Pending<V> {
+        let (origin, checked) = self.check_preflight_from(req, origin);
+        if let Ok((origin, _, any_headers)) = checked
+            && let Some(shape) = self.recorded_preflight(req, any_headers)
+        {
+            self.count(&Verdict::new(RequestKind::Preflight));
+            return shape.pending(origin, own);
+        }
+        self.decide_by(req, own, |b| self.answer_preflight(req, origin, checked, b))
     }
 
     /// [`Policy::decide`] by evaluating the request with `evaluate`.

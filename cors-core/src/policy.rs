@@ -102,13 +102,10 @@ pub(crate) type Checked<'a> = Result<(&'a [u8], &'a [u8], bool), Reason<'a>>;
 pub(crate) enum Shortcut<'a> {
     /// An allowed request whose decision was recorded, and its origin.
     Recorded(Recorded, &'a [u8]),
-    /// A preflight whose checks are done (failed, or passed for a shape not recorded).
-    Preflight {
-        /// The origin, or why it is not allowed.
-        origin: Result<&'a [u8], Reason<'a>>,
-        /// The checks' outcome.
-        checked: Checked<'a>,
-    },
+    /// An actual request whose origin the policy (without origin checks) does not allow.
+    Refused(Reason<'a>),
+    /// A preflight with one `Origin`, to a policy with recorded preflight decisions.
+    Preflight(&'a [u8]),
     /// Any other request: the general evaluation.
     Evaluate,
 }
@@ -409,48 +406,62 @@ impl Policy {
     }
 
     /// How [`Policy::decide`] goes on with a request: a recorded decision for an allowed
-    /// actual request or preflight with one `Origin` ([`Inner::allowed_actual`],
-    /// [`Inner::allowed_preflight`]), the answer to a preflight whose checks are done, or
-    /// the general evaluation.
-    #[inline]
+    /// actual request with one `Origin` ([`Inner::allowed_actual`]), the refusal of one
+    /// whose origin is not allowed, a preflight with one `Origin` to check and answer
+    /// (`Inner::allowed_preflight`), or the general evaluation.
+    #[inline(always)]
     pub(crate) fn shortcut<'a>(&'a self, req: &CorsRequest<'a>) -> Shortcut<'a> {
         let i = &*self.inner;
         let Field::One(origin) = req.origin() else {
             return Shortcut::Evaluate;
         };
         if req.is_preflight() {
-            return self.preflight_shortcut(req, origin);
+            return if i.allowed_preflight == [None; 4] {
+                Shortcut::Evaluate
+            } else {
+                Shortcut::Preflight(origin)
+            };
         }
-        match i.allowed_actual {
-            Some(shape) if i.origins.allows(origin) => Shortcut::Recorded(shape, origin),
-            _ => Shortcut::Evaluate,
+        let Some(shape) = i.allowed_actual else {
+            return Shortcut::Evaluate;
+        };
+        if i.origins.allows(origin) {
+            Shortcut::Recorded(shape, origin)
+        } else {
+            // Matched once: the refusal is written from this outcome.
+            Shortcut::Refused(Reason::OriginNotAllowed { origin })
         }
     }
 
-    /// [`Policy::shortcut`] for a preflight: its checks, done once, then the recorded
-    /// decision of its shape, or the checks' outcome for [`Policy::answer_preflight`].
+    /// A preflight's checks, from its one `Origin`: whether the origin is allowed, and
+    /// then its method and headers ([`Policy::check_preflight`]).
     #[inline]
-    fn preflight_shortcut<'a>(&'a self, req: &CorsRequest<'a>, origin: &'a [u8]) -> Shortcut<'a> {
-        let i = &*self.inner;
-        if i.allowed_preflight == [None; 4] {
-            return Shortcut::Evaluate;
-        }
-        let origin = if i.origins.allows(origin) {
+    pub(crate) fn check_preflight_from<'a>(
+        &self,
+        req: &CorsRequest<'a>,
+        origin: &'a [u8],
+    ) -> (Result<&'a [u8], Reason<'a>>, Checked<'a>) {
+        let origin = if self.inner.origins.allows(origin) {
             Ok(origin)
         } else {
             Err(Reason::OriginNotAllowed { origin })
         };
-        let checked = self.check_preflight(req, origin);
-        if let Ok((o, _, any_headers)) = checked {
-            let private_network = i.private_network && req.private_network() == Field::One(b"true");
-            if let Some(Some(shape)) = i
-                .allowed_preflight
-                .get(preflight_shape(any_headers, private_network))
-            {
-                return Shortcut::Recorded(*shape, o);
-            }
-        }
-        Shortcut::Preflight { origin, checked }
+        (origin, self.check_preflight(req, origin))
+    }
+
+    /// The recorded decision for an allowed preflight asking for headers or not
+    /// (`any_headers`), for private-network access or not; `None` where its shape echoes
+    /// more than the origin.
+    #[inline]
+    pub(crate) fn recorded_preflight(
+        &self,
+        req: &CorsRequest<'_>,
+        any_headers: bool,
+    ) -> Option<Recorded> {
+        let i = &*self.inner;
+        let private_network = i.private_network && req.private_network() == Field::One(b"true");
+        *i.allowed_preflight
+            .get(preflight_shape(any_headers, private_network))?
     }
 
     /// A copy of this policy whose `cors_requests_total` counter carries one more label,
@@ -713,7 +724,11 @@ impl Policy {
         }
     }
 
-    fn actual<'a>(&'a self, origin: Result<&'a [u8], Reason<'a>>, out: &mut impl Outcome<'a>) {
+    pub(crate) fn actual<'a>(
+        &'a self,
+        origin: Result<&'a [u8], Reason<'a>>,
+        out: &mut impl Outcome<'a>,
+    ) {
         let any = self.inner.origins.allows_any();
         let vary = if any { Vary::None } else { Vary::Origin };
         out.start(RequestKind::Actual, Action::Forward, vary);
@@ -751,6 +766,7 @@ impl Policy {
     }
 
     /// The answer to a preflight from its checks' outcome ([`Policy::check_preflight`]).
+    #[inline]
     pub(crate) fn answer_preflight<'a>(
         &'a self,
         req: &CorsRequest<'a>,
@@ -1233,6 +1249,10 @@ mod tests {
         // Taken only by an allowed request with one origin.
         let kind = |p: &Policy, req: &CorsRequest<'_>| match p.shortcut(req) {
             Shortcut::Recorded(s, _) => Some(s.kind()),
+            Shortcut::Preflight(origin) => match p.check_preflight_from(req, origin).1 {
+                Ok((_, _, any_headers)) => p.recorded_preflight(req, any_headers).map(|s| s.kind()),
+                Err(_) => None,
+            },
             _ => None,
         };
         assert_eq!(
