@@ -227,7 +227,11 @@ pub trait Fixture {
 
     /// Sends `req` through the app, blocking on the fixture's runtime until the response
     /// (headers and body as the framework hands them over) is there; drops it and returns
-    /// its status.
+    /// its status. The request's future is pinned where it is made and `block_on` gets a
+    /// pointer to it: were it passed by value, how often the runtime moves it (a `memcpy`
+    /// call each, once it is over 128 bytes) would depend on the future's size and on
+    /// tokio's inlining, which a change elsewhere in the binary moves (seen: ±150
+    /// instructions on actix-web between two builds of one adapter).
     fn send(&self, req: Self::Request<'_>) -> u16;
 
     /// Sends one request like [`Fixture::send`] and reports the response's CORS headers.

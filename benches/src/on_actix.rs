@@ -170,10 +170,8 @@ where
     }
 
     fn send(&self, req: Request) -> u16 {
-        self.sys
-            .block_on(test::call_service(&self.service, req))
-            .status()
-            .as_u16()
+        let fut = std::pin::pin!(test::call_service(&self.service, req));
+        self.sys.block_on(fut).status().as_u16()
     }
 
     fn probe(&self) -> Probe {

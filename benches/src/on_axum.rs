@@ -137,7 +137,8 @@ where
     }
 
     fn send(&self, req: Request<Body>) -> u16 {
-        let Ok(res) = self.rt.block_on(self.router.clone().oneshot(req));
+        let fut = std::pin::pin!(self.router.clone().oneshot(req));
+        let Ok(res) = self.rt.block_on(fut);
         res.status().as_u16()
     }
 

@@ -122,7 +122,8 @@ impl Fixture for RocketFixture {
     }
 
     fn send(&self, req: LocalRequest<'_>) -> u16 {
-        self.rt.block_on(req.dispatch()).status().code
+        let fut = std::pin::pin!(req.dispatch());
+        self.rt.block_on(fut).status().code
     }
 
     fn probe(&self) -> Probe {

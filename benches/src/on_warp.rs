@@ -107,7 +107,8 @@ where
     }
 
     fn send(&self, req: Request<ReqBody>) -> u16 {
-        let Ok(res) = self.rt.block_on(self.service.clone().oneshot(req));
+        let fut = std::pin::pin!(self.service.clone().oneshot(req));
+        let Ok(res) = self.rt.block_on(fut);
         res.status().as_u16()
     }
 
