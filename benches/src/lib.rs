@@ -190,63 +190,44 @@ pub struct CoreCase {
 }
 
 impl CoreCase {
-    /// Evaluates the case once; returns a checksum so the work cannot be optimised away.
-    pub fn run(&self) -> usize {
-        let mut req = CorsRequest::new(self.method.as_bytes());
-        for (n, v) in &self.headers {
-            req.push_header(n.as_bytes(), v);
-        }
-        let set;
-        let policy = match &self.routes {
-            None => &self.policy,
-            Some((handle, path)) => {
-                set = handle.load();
-                match set.select(path) {
-                    Some(p) => p,
-                    None => return 0,
-                }
-            }
-        };
-        let d = policy.evaluate(&req);
-        d.headers().map(|h| h.value.as_bytes().len()).sum::<usize>() + d.is_allowed() as usize
-    }
-
-    /// Decides the case once with [`Policy::decide`], what adapters call (the request
-    /// counted and, when rejected, reported; echoed values converted to their lengths);
-    /// returns a checksum. Route cases pick their policy as [`CoreCase::run`] does.
-    pub fn decide(&self) -> usize {
-        let mut req = CorsRequest::new(self.method.as_bytes());
-        for (n, v) in &self.headers {
-            req.push_header(n.as_bytes(), v);
-        }
-        let set;
-        let policy = match &self.routes {
-            None => &self.policy,
-            Some((handle, path)) => {
-                set = handle.load();
-                match set.select(path) {
-                    Some(p) => p,
-                    None => return 0,
-                }
-            }
-        };
-        let pending = policy.decide(&req, |v| Some(v.as_bytes().len()));
-        pending.len() + usize::from(pending.action() == cors_core::Action::Forward)
-    }
-
-    /// Whether the case's decision allows the request.
-    pub fn allowed(&self) -> bool {
+    /// Builds the case's request view and hands it with the case's policy (for route
+    /// cases, the one the path picks, as adapters pick it) to `f`; `None` where a route
+    /// switches CORS off.
+    fn with_request<R>(&self, f: impl FnOnce(&CorsRequest<'_>, &Policy) -> R) -> Option<R> {
         let mut req = CorsRequest::new(self.method.as_bytes());
         for (n, v) in &self.headers {
             req.push_header(n.as_bytes(), v);
         }
         match &self.routes {
-            None => self.policy.evaluate(&req).is_allowed(),
-            Some((handle, path)) => handle
-                .load()
-                .select(path)
-                .is_some_and(|p| p.evaluate(&req).is_allowed()),
+            None => Some(f(&req, &self.policy)),
+            Some((handle, path)) => handle.load().select(path).map(|p| f(&req, p)),
         }
+    }
+
+    /// Evaluates the case once; returns a checksum so the work cannot be optimised away.
+    pub fn run(&self) -> usize {
+        self.with_request(|req, policy| {
+            let d = policy.evaluate(req);
+            d.headers().map(|h| h.value.as_bytes().len()).sum::<usize>() + d.is_allowed() as usize
+        })
+        .unwrap_or(0)
+    }
+
+    /// Decides the case once with [`Policy::decide`], what adapters call (the request
+    /// counted and, when rejected, reported; echoed values converted to their lengths);
+    /// returns a checksum.
+    pub fn decide(&self) -> usize {
+        self.with_request(|req, policy| {
+            let pending = policy.decide(req, |v| Some(v.as_bytes().len()));
+            pending.len() + usize::from(pending.action() == cors_core::Action::Forward)
+        })
+        .unwrap_or(0)
+    }
+
+    /// Whether the case's decision allows the request.
+    pub fn allowed(&self) -> bool {
+        self.with_request(|req, policy| policy.evaluate(req).is_allowed())
+            .unwrap_or(false)
     }
 }
 

@@ -1255,60 +1255,78 @@ mod tests {
             },
             _ => None,
         };
-        assert_eq!(
-            kind(&exact, &request(b"GET", b"https://a.test", None)),
-            Some(RequestKind::Actual)
+        let (actual, preflight) = (Some(RequestKind::Actual), Some(RequestKind::Preflight));
+        // Policy, method, origin, requested method and headers, what it takes.
+        type Case<'p> = (
+            &'p Policy,
+            &'static [u8],
+            &'static [u8],
+            Option<&'static [u8]>,
+            &'static [u8],
+            Option<RequestKind>,
         );
-        assert_eq!(
-            kind(&exact, &request(b"OPTIONS", b"https://a.test", None)),
-            Some(RequestKind::Actual)
-        );
-        assert_eq!(
-            kind(&pattern, &request(b"POST", b"https://x.a.test", None)),
-            Some(RequestKind::Actual)
-        );
-        assert_eq!(
-            kind(
+        let cases: [Case<'_>; 11] = [
+            (&exact, b"GET", b"https://a.test", None, b"", actual),
+            (&exact, b"OPTIONS", b"https://a.test", None, b"", actual),
+            (&pattern, b"POST", b"https://x.a.test", None, b"", actual),
+            (
                 &exact,
-                &request(b"OPTIONS", b"https://a.test", Some(b"PUT"))
+                b"OPTIONS",
+                b"https://a.test",
+                Some(b"PUT"),
+                b"",
+                preflight,
             ),
-            Some(RequestKind::Preflight)
-        );
-        let mut with_headers = request(b"OPTIONS", b"https://a.test", Some(b"PUT"));
-        with_headers.push_request_headers(b"x-a");
-        assert_eq!(kind(&exact, &with_headers), Some(RequestKind::Preflight));
-        let mut refused_header = request(b"OPTIONS", b"https://a.test", Some(b"PUT"));
-        refused_header.push_request_headers(b"x-b");
-        assert_eq!(kind(&exact, &refused_header), None);
-        assert_eq!(
-            kind(
+            (
                 &exact,
-                &request(b"OPTIONS", b"https://a.test", Some(b"DELETE"))
+                b"OPTIONS",
+                b"https://a.test",
+                Some(b"PUT"),
+                b"x-a",
+                preflight,
             ),
-            None
-        );
-        assert_eq!(
-            kind(
+            (
+                &exact,
+                b"OPTIONS",
+                b"https://a.test",
+                Some(b"PUT"),
+                b"x-b",
+                None,
+            ),
+            (
+                &exact,
+                b"OPTIONS",
+                b"https://a.test",
+                Some(b"DELETE"),
+                b"",
+                None,
+            ),
+            (
                 &mirror_methods,
-                &request(b"OPTIONS", b"https://a.test", Some(b"PUT"))
+                b"OPTIONS",
+                b"https://a.test",
+                Some(b"PUT"),
+                b"",
+                None,
             ),
-            None
-        );
-        assert_eq!(
-            kind(&exact, &request(b"GET", b"https://b.test", None)),
-            None
-        );
-        assert_eq!(
-            kind(
+            (&exact, b"GET", b"https://b.test", None, b"", None),
+            (
                 &exact,
-                &request(b"OPTIONS", b"https://b.test", Some(b"PUT"))
+                b"OPTIONS",
+                b"https://b.test",
+                Some(b"PUT"),
+                b"",
+                None,
             ),
-            None
-        );
-        assert_eq!(
-            kind(&pattern, &request(b"GET", b"https://a.test", None)),
-            None
-        );
+            (&pattern, b"GET", b"https://a.test", None, b"", None),
+        ];
+        for (p, method, origin, acrm, acrh, expected) in cases {
+            let mut req = request(method, origin, acrm);
+            if !acrh.is_empty() {
+                req.push_request_headers(acrh);
+            }
+            assert_eq!(kind(p, &req), expected, "{origin:?} {acrm:?} {acrh:?}");
+        }
         let mut repeated = request(b"GET", b"https://a.test", None);
         repeated.push_origin(b"https://a.test");
         assert_eq!(kind(&exact, &repeated), None);
