@@ -425,12 +425,27 @@ impl Policy {
         let Some(shape) = i.allowed_actual else {
             return Shortcut::Evaluate;
         };
-        if i.origins.allows(origin) {
-            Shortcut::Recorded(shape, origin)
-        } else {
+        match self.check_origin(origin) {
+            Ok(origin) => Shortcut::Recorded(shape, origin),
             // Matched once: the refusal is written from this outcome.
-            Shortcut::Refused(Reason::OriginNotAllowed { origin })
+            Err(reason) => Shortcut::Refused(reason),
         }
+    }
+
+    /// The origin, if the policy allows it; else why not.
+    #[inline]
+    fn check_origin<'a>(&self, origin: &'a [u8]) -> Result<&'a [u8], Reason<'a>> {
+        if self.inner.origins.allows(origin) {
+            Ok(origin)
+        } else {
+            Err(Reason::OriginNotAllowed { origin })
+        }
+    }
+
+    /// Whether a preflight asks for private-network access and the policy grants it.
+    #[inline]
+    fn grants_private_network(&self, req: &CorsRequest<'_>) -> bool {
+        self.inner.private_network && req.private_network() == Field::One(b"true")
     }
 
     /// A preflight's checks, from its one `Origin`: whether the origin is allowed, and
@@ -441,11 +456,7 @@ impl Policy {
         req: &CorsRequest<'a>,
         origin: &'a [u8],
     ) -> (Result<&'a [u8], Reason<'a>>, Checked<'a>) {
-        let origin = if self.inner.origins.allows(origin) {
-            Ok(origin)
-        } else {
-            Err(Reason::OriginNotAllowed { origin })
-        };
+        let origin = self.check_origin(origin);
         (origin, self.check_preflight(req, origin))
     }
 
@@ -458,10 +469,8 @@ impl Policy {
         req: &CorsRequest<'_>,
         any_headers: bool,
     ) -> Option<Recorded> {
-        let i = &*self.inner;
-        let private_network = i.private_network && req.private_network() == Field::One(b"true");
-        *i.allowed_preflight
-            .get(preflight_shape(any_headers, private_network))?
+        let at = preflight_shape(any_headers, self.grants_private_network(req));
+        *self.inner.allowed_preflight.get(at)?
     }
 
     /// A copy of this policy whose `cors_requests_total` counter carries one more label,
@@ -669,19 +678,12 @@ impl Policy {
     /// The CORS decision alone.
     #[inline]
     fn cors<'a>(&'a self, req: &CorsRequest<'a>, out: &mut impl Outcome<'a>) {
-        let i = &*self.inner;
         let origin = match req.origin() {
             Field::Absent => return self.not_cors(out),
             Field::One(o) => Ok(o),
             Field::Repeated(_) => Err(Reason::Malformed(Malformed::RepeatedOrigin)),
         };
-        let origin = origin.and_then(|o| {
-            if i.origins.allows(o) {
-                Ok(o)
-            } else {
-                Err(Reason::OriginNotAllowed { origin: o })
-            }
-        });
+        let origin = origin.and_then(|o| self.check_origin(o));
         if req.is_preflight() {
             self.preflight(req, origin, out);
         } else {
@@ -795,12 +797,11 @@ impl Policy {
                 return;
             }
         };
-        let private_network = i.private_network && req.private_network() == Field::One(b"true");
         self.allow_preflight(
             origin,
             method,
             any_headers,
-            private_network,
+            self.grants_private_network(req),
             req.request_headers(),
             out,
         );
