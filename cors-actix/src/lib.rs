@@ -352,16 +352,18 @@ impl<S> CorsMiddleware<S> {
             view.push_origin(v.as_bytes());
         }
         if view.needs_preflight_headers() {
-            // One pass comparing names costs less than three hashed lookups; values of one
-            // name come in their order.
-            for (name, v) in headers.iter() {
-                if *name == header::ACCESS_CONTROL_REQUEST_METHOD {
-                    view.push_request_method(v.as_bytes());
-                } else if *name == header::ACCESS_CONTROL_REQUEST_HEADERS {
-                    view.push_request_headers(v.as_bytes());
-                } else if *name == ACRPN {
-                    view.push_private_network(v.as_bytes());
-                }
+            // Three hashed lookups, not one walk over every line: actix-web's map is a
+            // hash table, whose walk grows with the thirteen lines a browser's preflight
+            // carries (callgrind, `browser-preflight`: 712 instructions fewer; on a bare
+            // three-line preflight the walk would be 65 cheaper).
+            for v in headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD) {
+                view.push_request_method(v.as_bytes());
+            }
+            for v in headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS) {
+                view.push_request_headers(v.as_bytes());
+            }
+            for v in headers.get_all(ACRPN) {
+                view.push_private_network(v.as_bytes());
             }
         }
         // Only under `csrf_protection` / `websocket_origin_check`, for the requests they check.
