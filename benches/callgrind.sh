@@ -3,7 +3,8 @@
 # every framework fixture: Ir(N requests) - Ir(0 requests), divided by N. Prints markdown:
 # per group `bare | floor | ours | native`, then `ours − floor` and `native − floor` (what
 # our adapter and the framework's own CORS crate spend above the least any CORS middleware
-# pays there), warp's `ours-tower` in a second table, and the instruction targets.
+# pays there), warp's `ours-tower` in a second table, the preflight as a browser sends it
+# (`browser-preflight`) in a third, and the instruction targets (simple and preflight).
 # Each count is the median of CG_RUNS (default 5) runs whose program path differs in
 # length: the path shifts glibc's heap layout, which moves a fixture by up to ~2 % (actix
 # simple: 11 773 to 12 088 instructions for one binary), more than most single steps. The
@@ -46,7 +47,7 @@ fixtures=()
 for f in axum actix rocket warp; do
     variants="bare floor ours native"
     if [ "$f" = warp ]; then variants="$variants ours-tower"; fi
-    for k in simple preflight; do
+    for k in simple preflight browser-preflight; do
         for v in $variants; do
             fixtures+=("$f $k $v")
         done
@@ -94,10 +95,21 @@ echo "warp through \`cors-axum\`'s tower layer around \`warp::service(app)\`:"
 echo
 echo "| group | floor | ours-tower | native | ours-tower − floor | native − floor |"
 echo "|---|---:|---:|---:|---:|---:|"
-for k in simple preflight; do
+for k in simple preflight browser-preflight; do
     g=warp-$k
     fl=${per[$g-floor]}; o=${per[$g-ours-tower]}; nt=${per[$g-native]}
     echo "| \`$g\` (ours-tower) | $fl | $o | $nt | $(( o - fl )) | $(( nt - fl )) |"
+done
+echo
+echo "The preflight as Chromium sends it (\`browser-preflight\`: the same three lines among"
+echo "thirteen), answered like \`preflight\`; what reading a real request costs each adapter:"
+echo
+echo "| group | bare | floor | ours | native | ours − floor | native − floor |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for f in axum actix rocket warp; do
+    g=$f-browser-preflight
+    b=${per[$g-bare]}; fl=${per[$g-floor]}; o=${per[$g-ours]}; nt=${per[$g-native]}
+    echo "| \`$g\` | $b | $fl | $o | $nt | $(( o - fl )) | $(( nt - fl )) |"
 done
 echo
 if [ ${#targets[@]} -eq 0 ]; then

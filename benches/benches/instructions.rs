@@ -63,6 +63,19 @@ const WARMUP: usize = 100;
 #[bench::warp_preflight_ours(Framework::Warp, Kind::Preflight, Variant::Ours)]
 #[bench::warp_preflight_native(Framework::Warp, Kind::Preflight, Variant::Native)]
 #[bench::warp_preflight_ours_tower(Framework::Warp, Kind::Preflight, Variant::OursTower)]
+#[bench::axum_browser_preflight_floor(Framework::Axum, Kind::BrowserPreflight, Variant::Floor)]
+#[bench::axum_browser_preflight_ours(Framework::Axum, Kind::BrowserPreflight, Variant::Ours)]
+#[bench::axum_browser_preflight_native(Framework::Axum, Kind::BrowserPreflight, Variant::Native)]
+#[bench::actix_browser_preflight_floor(Framework::Actix, Kind::BrowserPreflight, Variant::Floor)]
+#[bench::actix_browser_preflight_ours(Framework::Actix, Kind::BrowserPreflight, Variant::Ours)]
+#[bench::actix_browser_preflight_native(Framework::Actix, Kind::BrowserPreflight, Variant::Native)]
+#[bench::rocket_browser_preflight_floor(Framework::Rocket, Kind::BrowserPreflight, Variant::Floor)]
+#[bench::rocket_browser_preflight_ours(Framework::Rocket, Kind::BrowserPreflight, Variant::Ours)]
+#[bench::rocket_browser_preflight_native(Framework::Rocket, Kind::BrowserPreflight, Variant::Native)]
+#[bench::warp_browser_preflight_floor(Framework::Warp, Kind::BrowserPreflight, Variant::Floor)]
+#[bench::warp_browser_preflight_ours(Framework::Warp, Kind::BrowserPreflight, Variant::Ours)]
+#[bench::warp_browser_preflight_native(Framework::Warp, Kind::BrowserPreflight, Variant::Native)]
+#[bench::warp_browser_preflight_ours_tower(Framework::Warp, Kind::BrowserPreflight, Variant::OursTower)]
 fn request(f: Framework, k: Kind, v: Variant) -> bool {
     let ran = cors_benches::measure(f, k, v, WARMUP, 1);
     assert!(ran, "no fixture {f}-{}-{}", k.name(), v.name());

@@ -76,17 +76,32 @@ pub enum Kind {
     /// `Access-Control-Request-Method: PUT` and `Access-Control-Request-Headers:
     /// content-type`. The bare apps do not route it (a 404 or 405).
     Preflight,
+    /// The same preflight as Chromium sends it: those three lines among the ten others
+    /// a browser adds (`Host`, `User-Agent`, `Sec-Fetch-*`, `Referer`, …), so that an
+    /// adapter's cost of reading a real request shows. Answered as [`Kind::Preflight`];
+    /// not in [`Kind::ALL`] (the criterion and allocation reports), measured by
+    /// `benches/callgrind.sh` in a table of its own.
+    BrowserPreflight,
 }
 
 impl Kind {
     /// Both kinds, in report order.
     pub const ALL: [Kind; 2] = [Kind::Simple, Kind::Preflight];
 
+    /// [`Kind::ALL`] and [`Kind::BrowserPreflight`].
+    pub const EVERY: [Kind; 3] = [Kind::Simple, Kind::Preflight, Kind::BrowserPreflight];
+
+    /// Whether this is a preflight (answered by the CORS middleware).
+    pub fn is_preflight(self) -> bool {
+        matches!(self, Kind::Preflight | Kind::BrowserPreflight)
+    }
+
     /// The lower-case name used in bench ids.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Simple => "simple",
             Kind::Preflight => "preflight",
+            Kind::BrowserPreflight => "browser-preflight",
         }
     }
 
@@ -94,7 +109,7 @@ impl Kind {
     pub fn method(self) -> &'static str {
         match self {
             Kind::Simple => "GET",
-            Kind::Preflight => "OPTIONS",
+            Kind::Preflight | Kind::BrowserPreflight => "OPTIONS",
         }
     }
 
@@ -106,9 +121,31 @@ impl Kind {
             ("access-control-request-method", crate::PREFLIGHT_METHOD),
             ("access-control-request-headers", crate::PREFLIGHT_HEADER),
         ];
+        // Chromium 131's preflight from `https://app.example.com` for a `fetch` with
+        // `method: "PUT"` and a `Content-Type: application/json` header, in its order.
+        const BROWSER_PREFLIGHT: [(&str, &str); 13] = [
+            ("host", "api.example.com"),
+            ("connection", "keep-alive"),
+            ("accept", "*/*"),
+            ("access-control-request-method", crate::PREFLIGHT_METHOD),
+            ("access-control-request-headers", crate::PREFLIGHT_HEADER),
+            ("origin", crate::ORIGIN),
+            (
+                "user-agent",
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                 Chrome/131.0.0.0 Safari/537.36",
+            ),
+            ("sec-fetch-mode", "cors"),
+            ("sec-fetch-site", "cross-site"),
+            ("sec-fetch-dest", "empty"),
+            ("referer", "https://app.example.com/"),
+            ("accept-encoding", "gzip, deflate, br, zstd"),
+            ("accept-language", "en-US,en;q=0.9"),
+        ];
         match self {
             Kind::Simple => &SIMPLE,
             Kind::Preflight => &PREFLIGHT,
+            Kind::BrowserPreflight => &BROWSER_PREFLIGHT,
         }
     }
 }

@@ -81,7 +81,7 @@ pub const PREFLIGHT_LINES: [(&str, &str); 6] = [
 pub fn floor_lines(k: Kind) -> &'static [(&'static str, &'static str)] {
     match k {
         Kind::Simple => &SIMPLE_LINES,
-        Kind::Preflight => &PREFLIGHT_LINES,
+        Kind::Preflight | Kind::BrowserPreflight => &PREFLIGHT_LINES,
     }
 }
 

@@ -126,7 +126,7 @@ pub fn visit<V: Visitor>(kind: Kind, variant: Variant, v: &mut V) {
                 let service = sys.block_on(test::init_service(app));
                 v.visit(variant, ActixFixture { sys, service, kind });
             }
-            Kind::Preflight => {
+            Kind::Preflight | Kind::BrowserPreflight => {
                 let app = App::new()
                     .wrap_fn(|req: actix_web::dev::ServiceRequest, _| {
                         let mut res =

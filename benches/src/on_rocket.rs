@@ -87,7 +87,7 @@ pub fn fixture(kind: Kind, variant: Variant) -> Option<RocketFixture> {
         Variant::Native => rocket_app::rocket(None).attach(native_cors()),
         Variant::Floor => match kind {
             Kind::Simple => rocket_app::rocket(None).attach(FloorFairing),
-            Kind::Preflight => rocket_app::rocket(None).mount(
+            Kind::Preflight | Kind::BrowserPreflight => rocket_app::rocket(None).mount(
                 "/",
                 vec![Route::ranked(
                     cors_rocket::Cors::ROUTE_RANK,
@@ -112,7 +112,7 @@ impl Fixture for RocketFixture {
     fn request(&self) -> LocalRequest<'_> {
         let method = match self.kind {
             Kind::Simple => Method::Get,
-            Kind::Preflight => Method::Options,
+            Kind::Preflight | Kind::BrowserPreflight => Method::Options,
         };
         let mut req = self.client.req(method, crate::PATH);
         for (name, value) in self.kind.headers() {

@@ -49,7 +49,7 @@ pub fn visit<V: Visitor>(kind: Kind, variant: Variant, v: &mut V) {
                 });
                 v.visit(variant, fixture(kind, warp::service(floor)))
             }
-            Kind::Preflight => {
+            Kind::Preflight | Kind::BrowserPreflight => {
                 let floor = warp::any().map(|| {
                     let mut res = warp::reply::Response::default();
                     *res.status_mut() = StatusCode::NO_CONTENT;

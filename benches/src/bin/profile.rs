@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let framework = Framework::ALL.into_iter().find(|f| f.name() == arg(0));
-    let kind = Kind::ALL.into_iter().find(|k| k.name() == arg(1));
+    let kind = Kind::EVERY.into_iter().find(|k| k.name() == arg(1));
     let variant = Variant::ALL.into_iter().find(|v| v.name() == arg(2));
     let (Some(framework), Some(kind), Some(variant)) = (framework, kind, variant) else {
         eprintln!(
