@@ -71,11 +71,19 @@ const WARMUP: usize = 100;
 #[bench::actix_browser_preflight_native(Framework::Actix, Kind::BrowserPreflight, Variant::Native)]
 #[bench::rocket_browser_preflight_floor(Framework::Rocket, Kind::BrowserPreflight, Variant::Floor)]
 #[bench::rocket_browser_preflight_ours(Framework::Rocket, Kind::BrowserPreflight, Variant::Ours)]
-#[bench::rocket_browser_preflight_native(Framework::Rocket, Kind::BrowserPreflight, Variant::Native)]
+#[bench::rocket_browser_preflight_native(
+    Framework::Rocket,
+    Kind::BrowserPreflight,
+    Variant::Native
+)]
 #[bench::warp_browser_preflight_floor(Framework::Warp, Kind::BrowserPreflight, Variant::Floor)]
 #[bench::warp_browser_preflight_ours(Framework::Warp, Kind::BrowserPreflight, Variant::Ours)]
 #[bench::warp_browser_preflight_native(Framework::Warp, Kind::BrowserPreflight, Variant::Native)]
-#[bench::warp_browser_preflight_ours_tower(Framework::Warp, Kind::BrowserPreflight, Variant::OursTower)]
+#[bench::warp_browser_preflight_ours_tower(
+    Framework::Warp,
+    Kind::BrowserPreflight,
+    Variant::OursTower
+)]
 fn request(f: Framework, k: Kind, v: Variant) -> bool {
     let ran = cors_benches::measure(f, k, v, WARMUP, 1);
     assert!(ran, "no fixture {f}-{}-{}", k.name(), v.name());

@@ -66,7 +66,9 @@ fn visit_floor<V: Visitor>(kind: Kind, router: Router, v: &mut V) {
             });
             v.visit(Variant::Floor, fixture_of(kind, floor));
         }
-        Kind::Preflight | Kind::BrowserPreflight => v.visit(Variant::Floor, fixture_of(kind, FloorAnswer(router))),
+        Kind::Preflight | Kind::BrowserPreflight => {
+            v.visit(Variant::Floor, fixture_of(kind, FloorAnswer(router)))
+        }
     }
 }
 

@@ -30,7 +30,7 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forwar
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::{Error, HttpResponse, ResponseError};
-use cors_core::{Action, CorsHeader, CorsRequest, Pending, ResponseHeaders, Value};
+use cors_core::{Action, CorsHeader, CorsRequest, Pending, ResponseHeaders, Value, VaryLine};
 use pin_project_lite::pin_project;
 
 pub use cors_core::{self, Policy, PolicyHandle, PolicySet, PolicySource};
@@ -41,6 +41,18 @@ const ACRPN: HeaderName = HeaderName::from_static("access-control-request-privat
 const ACAPN: HeaderName = HeaderName::from_static("access-control-allow-private-network");
 /// `Sec-Fetch-Site`.
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+
+/// [`VaryLine::LINES`] as actix-web values, validated at compile time.
+static VARY: [HeaderValue; 8] = [
+    HeaderValue::from_static(VaryLine::LINES[0]),
+    HeaderValue::from_static(VaryLine::LINES[1]),
+    HeaderValue::from_static(VaryLine::LINES[2]),
+    HeaderValue::from_static(VaryLine::LINES[3]),
+    HeaderValue::from_static(VaryLine::LINES[4]),
+    HeaderValue::from_static(VaryLine::LINES[5]),
+    HeaderValue::from_static(VaryLine::LINES[6]),
+    HeaderValue::from_static(VaryLine::LINES[7]),
+];
 
 /// The CORS middleware factory: wrap an app, a scope or a resource with it.
 ///
@@ -275,18 +287,8 @@ impl ResponseHeaders for Headers<'_> {
         drop(self.map.remove(header::VARY));
     }
 
-    fn append_vary(&mut self, value: &'static str) {
-        // The two lines decisions use whole are validated at compile time.
-        const ORIGIN: HeaderValue = HeaderValue::from_static("origin");
-        const PREFLIGHT: HeaderValue = HeaderValue::from_static(
-            "origin, access-control-request-method, access-control-request-headers",
-        );
-        let value = match value {
-            "origin" => ORIGIN,
-            "origin, access-control-request-method, access-control-request-headers" => PREFLIGHT,
-            _ => HeaderValue::from_static(value),
-        };
-        self.map.append(header::VARY, value);
+    fn append_vary(&mut self, line: VaryLine) {
+        self.map.append(header::VARY, VARY[line.index()].clone());
     }
 }
 

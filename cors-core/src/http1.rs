@@ -129,8 +129,8 @@ impl ResponseHeaders for Map<'_> {
         self.map.remove(VARY);
     }
 
-    fn append_vary(&mut self, value: &'static str) {
-        self.map.append(VARY, crate::vary::http_value(value));
+    fn append_vary(&mut self, line: crate::VaryLine) {
+        self.map.append(VARY, crate::vary::http_value(line));
     }
 
     fn reserve(&mut self, additional: usize) {

@@ -79,7 +79,7 @@ pub use response::ResponseHeaders;
 pub use routes::{PolicySet, RouteConfig, ServiceConfig, Warning};
 pub use status::Status;
 pub use value::{Header, PolicyValue, Value};
-pub use vary::Vary;
+pub use vary::{Vary, VaryLine};
 
 /// Entry points for fuzzing and tools; not part of the supported API.
 #[doc(hidden)]

@@ -433,7 +433,7 @@ impl<V> Pending<V> {
     ///     #     fn append(&mut self, h: CorsHeader, v: String) { self.0.push((h, v)) }
     ///     #     fn vary(&self) -> impl Iterator<Item = &[u8]> { std::iter::empty() }
     ///     #     fn remove_vary(&mut self) {}
-    ///     #     fn append_vary(&mut self, _: &'static str) {}
+    ///     #     fn append_vary(&mut self, _: cors_core::VaryLine) {}
     ///     # }
     ///     p.write_to(&mut W(map, &policy));
     /// };
@@ -538,7 +538,7 @@ impl<V> Pending<V> {
         }
         self.write_headers(out);
         let line = if answer || has_vary == Some(false) {
-            Some(vary.as_str()).filter(|v| !v.is_empty())
+            vary.line()
         } else {
             vary.append_to(out.vary())
         };

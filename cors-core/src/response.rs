@@ -1,6 +1,6 @@
 //! The one thing an adapter implements to write decisions: access to a response's headers.
 
-use crate::CorsHeader;
+use crate::{CorsHeader, VaryLine};
 
 /// A response's headers, as the core writes a decision onto them.
 ///
@@ -12,7 +12,7 @@ use crate::CorsHeader;
 /// A toy adapter over a `Vec` of header lines:
 ///
 /// ```
-/// use cors_core::{Action, CorsHeader, CorsRequest, Policy, ResponseHeaders, Value};
+/// use cors_core::{Action, CorsHeader, CorsRequest, Policy, ResponseHeaders, Value, VaryLine};
 ///
 /// /// A response's header lines, and the policy whose precomputed values it writes.
 /// struct Lines<'a> {
@@ -40,8 +40,8 @@ use crate::CorsHeader;
 ///     fn remove_vary(&mut self) {
 ///         self.lines.retain(|(n, _)| !n.eq_ignore_ascii_case("vary"));
 ///     }
-///     fn append_vary(&mut self, value: &'static str) {
-///         self.lines.push(("vary".to_owned(), value.to_owned()));
+///     fn append_vary(&mut self, line: VaryLine) {
+///         self.lines.push(("vary".to_owned(), line.as_str().to_owned()));
 ///     }
 /// }
 ///
@@ -90,8 +90,9 @@ pub trait ResponseHeaders {
     /// Removes every `Vary` line (only called on an answer that carries stale ones).
     fn remove_vary(&mut self);
 
-    /// Appends one `Vary` line with this value.
-    fn append_vary(&mut self, value: &'static str);
+    /// Appends one `Vary` line with this value: one of seven, so an adapter may write it
+    /// from a table indexed by [`VaryLine::index`] ([`VaryLine::LINES`] in its value type).
+    fn append_vary(&mut self, line: VaryLine);
 
     /// Makes room for `additional` more header lines before an answer is written; a map
     /// that grows in steps may reserve once instead. Does nothing by default.

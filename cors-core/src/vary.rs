@@ -42,6 +42,47 @@ const JOINED: [&str; 8] = [
     "origin, access-control-request-method, access-control-request-headers",
 ];
 
+/// One `Vary` line a decision writes ([`crate::ResponseHeaders::append_vary`]): a
+/// non-empty set of `origin`, `access-control-request-method` and
+/// `access-control-request-headers`, joined with `", "`, in that order. One of seven, so
+/// an adapter can write it from a table of its header value type indexed by
+/// [`VaryLine::index`], without comparing strings.
+///
+/// ```
+/// use cors_core::VaryLine;
+/// // A table of an adapter's values, built once (here `String`s):
+/// let table: Vec<String> = VaryLine::LINES.iter().map(|l| l.to_string()).collect();
+/// let line = cors_core::Vary::Origin.line().unwrap();
+/// assert_eq!(table[line.index()], "origin");
+/// assert_eq!(line.as_str(), "origin");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VaryLine(u8);
+
+impl VaryLine {
+    /// Every line by [`VaryLine::index`]: `LINES[line.index()] == line.as_str()`. Index 0,
+    /// the empty set, is no line's index.
+    pub const LINES: [&'static str; 8] = JOINED;
+
+    /// This line's index in [`VaryLine::LINES`], 1 to 7.
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+
+    /// The line's value.
+    pub fn as_str(self) -> &'static str {
+        JOINED[self.index()]
+    }
+
+    /// The line of the items of `mask` (bits over [`ITEMS`]), `None` for no item.
+    fn of(mask: usize) -> Option<Self> {
+        match u8::try_from(mask) {
+            Ok(m @ 1..=7) => Some(Self(m)),
+            _ => None,
+        }
+    }
+}
+
 /// [`JOINED`] as `http` 1.x values, validated at compile time.
 #[cfg(feature = "http")]
 static JOINED_HTTP: [http::HeaderValue; 8] = [
@@ -87,15 +128,24 @@ impl Vary {
         JOINED[self.mask()]
     }
 
+    /// The line written on a response that has no `Vary` yet; `None` for [`Vary::None`].
+    ///
+    /// ```
+    /// assert_eq!(cors_core::Vary::Origin.line().map(|l| l.as_str()), Some("origin"));
+    /// assert_eq!(cors_core::Vary::None.line(), None);
+    /// ```
+    pub fn line(self) -> Option<VaryLine> {
+        VaryLine::of(self.mask())
+    }
+
     /// Given the response's existing `Vary` lines, the value of one more `Vary` line to
     /// append, or `None` when nothing needs adding: the existing items are kept, items
     /// already present (in any case) are not repeated, and `Vary: *` is left alone.
-    pub(crate) fn append_to<'v, I>(self, existing: I) -> Option<&'static str>
+    pub(crate) fn append_to<'v, I>(self, existing: I) -> Option<VaryLine>
     where
         I: IntoIterator<Item = &'v [u8]>,
     {
-        let mask = self.missing(existing);
-        (mask != 0).then(|| JOINED[mask])
+        VaryLine::of(self.missing(existing))
     }
 
     /// The bit mask of this value's items that `existing` lacks (`0` also for `Vary: *`).
@@ -124,17 +174,10 @@ impl Vary {
     }
 }
 
-/// The `http` 1.x value of a `Vary` line the core writes (one of the joined item sets),
-/// without validating it again.
+/// The `http` 1.x value of a `Vary` line, without validating it again.
 #[cfg(feature = "http")]
-pub(crate) fn http_value(line: &'static str) -> http::HeaderValue {
-    // The eight lines have eight different lengths, so this compares the bytes of one at
-    // most. (Not by address: a `const`'s string literals need not be unique.)
-    match JOINED.iter().position(|j| *j == line) {
-        Some(i) => JOINED_HTTP[i].clone(),
-        // Every line the core writes is one of `JOINED`; a copy would be as correct.
-        None => http::HeaderValue::from_static(line),
-    }
+pub(crate) fn http_value(line: VaryLine) -> http::HeaderValue {
+    JOINED_HTTP[line.index()].clone()
 }
 
 #[cfg(test)]
@@ -157,26 +200,31 @@ mod tests {
     fn appends_only_what_is_missing() {
         let existing: [&[u8]; 1] = [b"Accept-Encoding, Origin"];
         assert_eq!(
-            Vary::Preflight.append_to(existing),
+            Vary::Preflight.append_to(existing).map(VaryLine::as_str),
             Some("access-control-request-method, access-control-request-headers")
         );
         assert_eq!(Vary::Origin.append_to([b"*" as &[u8]]), None);
         assert_eq!(
             Vary::Origin.append_to(std::iter::empty::<&[u8]>()),
-            Some("origin")
+            Vary::Origin.line()
         );
         assert_eq!(Vary::None.append_to(std::iter::empty::<&[u8]>()), None);
     }
 
     #[cfg(feature = "http")]
     #[test]
-    fn http_values_are_the_joined_lines() {
-        for line in JOINED {
-            assert_eq!(http_value(line), line);
+    fn lines_and_http_values_are_the_joined_items() {
+        assert_eq!(VaryLine::of(0), None);
+        assert_eq!(VaryLine::of(8), None);
+        for mask in 1..8 {
+            let line = VaryLine::of(mask).unwrap();
+            let items: Vec<&str> = (0..3)
+                .filter(|bit| mask & (1 << bit) != 0)
+                .map(|bit| ITEMS[bit])
+                .collect();
+            assert_eq!(line.as_str(), items.join(", "), "{mask}");
+            assert_eq!(VaryLine::LINES[line.index()], line.as_str());
+            assert_eq!(http_value(line), line.as_str());
         }
-        let mut lengths: Vec<_> = JOINED.iter().map(|j| j.len()).collect();
-        lengths.sort_unstable();
-        lengths.dedup();
-        assert_eq!(lengths.len(), JOINED.len(), "the lines' lengths differ");
     }
 }

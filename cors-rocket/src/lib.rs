@@ -247,8 +247,8 @@ impl<'r> ResponseHeaders for Headers<'_, 'r> {
         self.res.remove_header("Vary");
     }
 
-    fn append_vary(&mut self, value: &'static str) {
-        self.res.adjoin_header(Header::new("Vary", value));
+    fn append_vary(&mut self, line: cors_core::VaryLine) {
+        self.res.adjoin_header(Header::new("Vary", line.as_str()));
     }
 }
 

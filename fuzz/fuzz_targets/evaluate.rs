@@ -34,8 +34,8 @@ impl ResponseHeaders for Lines<'_> {
     fn remove_vary(&mut self) {
         self.lines.retain(|(n, _)| n.is_some());
     }
-    fn append_vary(&mut self, value: &'static str) {
-        self.lines.push((None, value.into()));
+    fn append_vary(&mut self, line: cors_core::VaryLine) {
+        self.lines.push((None, line.as_str().into()));
     }
 }
 use libfuzzer_sys::fuzz_target;

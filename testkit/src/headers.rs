@@ -113,7 +113,8 @@ impl ResponseHeaders for Lines<'_> {
             .retain(|l| !l.name().eq_ignore_ascii_case("vary"));
     }
 
-    fn append_vary(&mut self, value: &'static str) {
-        self.lines.push(Line::Vary(value.as_bytes().to_vec()));
+    fn append_vary(&mut self, line: cors_core::VaryLine) {
+        self.lines
+            .push(Line::Vary(line.as_str().as_bytes().to_vec()));
     }
 }
