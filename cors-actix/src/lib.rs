@@ -326,7 +326,7 @@ impl<S> std::fmt::Debug for CorsMiddleware<S> {
 impl<S> CorsMiddleware<S> {
     /// The values of the policy the set in force picks for this path; `None` where a
     /// route switches CORS off.
-    fn shared(&self, path: &str) -> Option<Rc<Shared>> {
+    fn shared(&self, req: &ServiceRequest) -> Option<Rc<Shared>> {
         let mut tables = self.tables.borrow_mut();
         if !std::ptr::eq::<PolicySet>(&*self.handle.load(), &*tables.set) {
             // Replaced since the last request of this worker: convert the new values once.
@@ -337,13 +337,14 @@ impl<S> CorsMiddleware<S> {
                 }
             }
         }
-        let (at, _) = tables.set.select_index(path)?;
+        // The path only for a set with routes (actix-web computes it on each call).
+        let (at, _) = tables.set.select_index_by(|| req.match_info().as_str())?;
         tables.shared.get(at).cloned()
     }
 
     /// Decides on the request ([`Policy::decide`]); `None` where a route switches CORS off.
     fn plan(&self, req: &ServiceRequest) -> Option<Plan> {
-        let shared = self.shared(req.match_info().as_str())?;
+        let shared = self.shared(req)?;
         let head = req.head();
         let headers = &head.headers;
         let mut view = CorsRequest::new(head.method.as_str().as_bytes());

@@ -191,7 +191,7 @@ where
         let pending = self
             .policy
             .load()
-            .select(req.uri().path())
+            .select_by(|| req.uri().path())
             .map(|policy| Pending::decide(policy, req.method(), req.headers()));
         if let Some(Action::Respond { status }) = pending.as_ref().map(Pending::action) {
             let mut res = Response::new(ResBody::default());

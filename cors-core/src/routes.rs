@@ -601,12 +601,33 @@ impl PolicySet {
     /// the default): for adapters that keep a table per policy.
     #[inline]
     pub fn select_index(&self, path: &str) -> Option<(usize, &Policy)> {
+        self.select_index_by(|| path)
+    }
+
+    /// [`PolicySet::select`] with the path asked for only when the set has routes: for
+    /// adapters whose framework computes the path on each call (a set of one policy, the
+    /// common case, then costs no path at all).
+    ///
+    /// ```
+    /// let set = cors_core::PolicySet::from_toml_str(r#"allow_origins = ["https://a.example"]"#)?;
+    /// let policy = set.select_by(|| unreachable!("no routes: the path is not needed"));
+    /// assert!(policy.is_some());
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    #[inline]
+    pub fn select_by<'p>(&self, path: impl FnOnce() -> &'p str) -> Option<&Policy> {
+        self.select_index_by(path).map(|(_, p)| p)
+    }
+
+    /// [`PolicySet::select_by`] with the policy's position in [`PolicySet::policies`].
+    #[inline]
+    pub fn select_index_by<'p>(&self, path: impl FnOnce() -> &'p str) -> Option<(usize, &Policy)> {
         let at = if self.index.is_empty() {
             0
         } else {
             match self
                 .index
-                .find(path.as_bytes())
+                .find(path().as_bytes())
                 .and_then(|r| self.targets.get(r))
             {
                 None => 0,

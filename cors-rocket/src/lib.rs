@@ -154,7 +154,7 @@ fn snapshot<'r>(req: &'r Request<'_>) -> Option<&'r PolicySet> {
 
 /// The policy for this request's path; `None` where a route switches CORS off.
 fn policy<'r>(req: &'r Request<'_>) -> Option<&'r Policy> {
-    snapshot(req)?.select(req.uri().path().as_str())
+    snapshot(req)?.select_by(|| req.uri().path().as_str())
 }
 
 /// The route taking the requests the policy answers itself (preflights; refusals of the
