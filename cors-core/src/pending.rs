@@ -207,18 +207,26 @@ impl Recorded {
         origin: &'a [u8],
         mut own: impl FnMut(Value<'a>) -> Option<V>,
     ) -> Pending<V> {
-        let mut p = Pending::EMPTY;
-        p.action = self.action;
-        p.from_policy = self.from_policy;
-        p.clears = self.clears;
-        p.vary = self.vary;
-        if self.echoes_origin
-            && let Some(v) = own(Value::Origin(origin))
-        {
-            p.echoed[0] = Some(v);
-            p.from_request = 1 << CorsHeader::AllowOrigin as u8;
+        let first = if self.echoes_origin {
+            own(Value::Origin(origin))
+        } else {
+            None
+        };
+        // One literal, built where the caller keeps it (no copy of a finished value).
+        Pending {
+            action: self.action,
+            from_policy: self.from_policy,
+            from_request: if first.is_some() {
+                1 << CorsHeader::AllowOrigin as u8
+            } else {
+                0
+            },
+            clears: self.clears,
+            vary: self.vary,
+            echoed: [first, None],
+            echoed_names: [CorsHeader::AllowOrigin; INLINE],
+            spilled: None,
         }
-        p
     }
 }
 
