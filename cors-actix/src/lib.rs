@@ -365,8 +365,11 @@ impl<S> CorsMiddleware<S> {
             for v in headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS) {
                 view.push_request_headers(v.as_bytes());
             }
-            for v in headers.get_all(ACRPN) {
-                view.push_private_network(v.as_bytes());
+            // A custom name, hashed byte by byte: looked up only for a policy that reads it.
+            if shared.policy.reads_private_network() {
+                for v in headers.get_all(ACRPN) {
+                    view.push_private_network(v.as_bytes());
+                }
             }
         }
         // Only under `csrf_protection` / `websocket_origin_check`, for the requests they check.

@@ -535,6 +535,18 @@ impl Policy {
         self.inner.site_checks
     }
 
+    /// Whether the policy ever reads a preflight's `Access-Control-Request-Private-Network`:
+    /// [`allow_private_network`](PolicyConfig::allow_private_network) is on. Otherwise the
+    /// line changes no decision, and adapters that look headers up one by one skip it.
+    ///
+    /// ```
+    /// assert!(!cors_core::Policy::any_origin().reads_private_network());
+    /// ```
+    #[inline]
+    pub fn reads_private_network(&self) -> bool {
+        self.inner.private_network
+    }
+
     /// Whether a request with this method and `Origin` is checked (see
     /// [`CorsRequest::needs_site_headers`]).
     pub(crate) fn site_headers_for(&self, method: &[u8], origin: Field<'_>) -> bool {
@@ -1201,6 +1213,47 @@ impl PolicyBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_policy_that_does_not_read_private_network_decides_the_same_without_the_line() {
+        // What lets adapters skip the lookup (`Policy::reads_private_network`).
+        for (toml, reads) in [
+            ("allow_origins = [\"https://a.test\"]", false),
+            (
+                "allow_origins = [\"https://a.test\"]\nallow_private_network = true",
+                true,
+            ),
+        ] {
+            let policy = Policy::from_toml_str(toml).unwrap();
+            assert_eq!(policy.reads_private_network(), reads, "{toml}");
+            for pn in [&b"true"[..], b"false", b"TRUE"] {
+                let mut with = CorsRequest::new(b"OPTIONS");
+                with.push_origin(b"https://a.test");
+                with.push_request_method(b"GET");
+                let without = with;
+                with.push_private_network(pn);
+                let (a, b) = (policy.evaluate(&with), policy.evaluate(&without));
+                if !reads {
+                    let lines = |d: &crate::Decision<'_>| -> Vec<(CorsHeader, Vec<u8>)> {
+                        d.headers()
+                            .map(|h| (h.name, h.value.as_bytes().to_vec()))
+                            .collect()
+                    };
+                    assert_eq!(lines(&a), lines(&b), "{toml}: {pn:?}");
+                    assert_eq!(a.reason(), b.reason(), "{toml}: {pn:?}");
+                } else if pn == b"true" {
+                    assert!(
+                        a.header(CorsHeader::AllowPrivateNetwork).is_some(),
+                        "{toml}"
+                    );
+                    assert!(
+                        b.header(CorsHeader::AllowPrivateNetwork).is_none(),
+                        "{toml}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn allowed_requests_take_the_recorded_decision_only_where_it_applies() {
