@@ -355,8 +355,8 @@ impl<S> CorsMiddleware<S> {
             view.push_origin(v.as_bytes());
         }
         if view.needs_preflight_headers() {
-            // Three hashed lookups, not one walk over every line: actix-web's map is a
-            // hash table, whose walk grows with the thirteen lines a browser's preflight
+            // Hashed lookups, not one walk over every line: actix-web's map is a hash
+            // table, whose walk grows with the thirteen lines a browser's preflight
             // carries (callgrind, `browser-preflight`: 739 instructions fewer; on a bare
             // three-line preflight the walk would be 40 cheaper). BENCHMARKS.md, sixth round.
             for v in headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD) {
