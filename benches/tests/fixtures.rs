@@ -163,3 +163,52 @@ fn core_cases_decide_as_they_evaluate() {
         assert_eq!(case.decide(), expected, "{}", case.id);
     }
 }
+
+/// The CORS header names (`Access-Control-*` and `Vary`) of a probe, sorted, once each.
+fn cors_names(p: &Probe) -> Vec<&str> {
+    let mut names: Vec<&str> = p
+        .headers
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| n.starts_with("access-control-") || *n == "vary")
+        .collect();
+    names.dedup();
+    names
+}
+
+/// What each native crate writes beside our lines (pinned, so that `native − floor` in
+/// BENCHMARKS.md is read against the right lines): tower-http, rocket_cors and
+/// `warp::cors()` write no `Vary` although their `Access-Control-Allow-Origin` echoes
+/// the request's origin (a shared cache may then answer another origin with it), and
+/// `warp::cors()` adds `Access-Control-Expose-Headers` to its preflight answer, where it
+/// means nothing. actix-cors writes the same names as ours.
+#[test]
+fn native_crates_write_these_cors_lines_beside_ours() {
+    for framework in Framework::ALL {
+        for kind in Kind::EVERY {
+            let seen = probes(framework, kind);
+            let id = format!("{framework}-{kind}");
+            let ours = cors_names(probe_of(&seen, Variant::Ours));
+            let native = cors_names(probe_of(&seen, Variant::Native));
+            let only_ours: Vec<&str> = ours
+                .iter()
+                .copied()
+                .filter(|n| !native.contains(n))
+                .collect();
+            let only_native: Vec<&str> = native
+                .iter()
+                .copied()
+                .filter(|n| !ours.contains(n))
+                .collect();
+            let (want_ours, want_native): (&[&str], &[&str]) = match (framework, kind) {
+                (Framework::Actix, _) => (&[], &[]),
+                (Framework::Axum | Framework::Rocket, _) | (Framework::Warp, Kind::Simple) => {
+                    (&["vary"], &[])
+                }
+                (Framework::Warp, _) => (&["vary"], &["access-control-expose-headers"]),
+            };
+            assert_eq!(only_ours, want_ours, "{id}: lines native does not write");
+            assert_eq!(only_native, want_native, "{id}: lines ours does not write");
+        }
+    }
+}
