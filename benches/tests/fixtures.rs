@@ -35,6 +35,20 @@ fn probes(framework: Framework, kind: Kind) -> Vec<(Variant, Probe)> {
     check.seen
 }
 
+/// Every framework and kind: its id (`axum-simple`) and the probes of all its variants.
+fn groups() -> impl Iterator<Item = (Framework, Kind, String, Vec<(Variant, Probe)>)> {
+    Framework::ALL.into_iter().flat_map(|framework| {
+        Kind::EVERY.into_iter().map(move |kind| {
+            (
+                framework,
+                kind,
+                format!("{framework}-{kind}"),
+                probes(framework, kind),
+            )
+        })
+    })
+}
+
 fn probe_of(seen: &[(Variant, Probe)], v: Variant) -> &Probe {
     &seen
         .iter()
@@ -45,48 +59,44 @@ fn probe_of(seen: &[(Variant, Probe)], v: Variant) -> &Probe {
 
 #[test]
 fn every_fixture_answers_as_expected() {
-    for framework in Framework::ALL {
-        for kind in Kind::EVERY {
-            let seen = probes(framework, kind);
-            let id = format!("{framework}-{kind}");
-            let variants: Vec<Variant> = seen.iter().map(|(v, _)| *v).collect();
-            assert_eq!(variants, framework.variants(), "{id}");
-            for (variant, probe) in seen {
-                eprintln!("{id}/{variant}: {probe:?}");
-                let cors = variant != Variant::Bare;
-                match (kind, variant) {
-                    (Kind::Simple, _) => assert_eq!(probe.status, 200, "{id}/{variant}"),
-                    (_, Variant::Bare) => assert!(
-                        matches!(probe.status, 404 | 405),
-                        "{id}/{variant}: {}",
-                        probe.status
-                    ),
-                    (_, Variant::Native) => assert_eq!(
+    for (framework, kind, id, seen) in groups() {
+        let variants: Vec<Variant> = seen.iter().map(|(v, _)| *v).collect();
+        assert_eq!(variants, framework.variants(), "{id}");
+        for (variant, probe) in seen {
+            eprintln!("{id}/{variant}: {probe:?}");
+            let cors = variant != Variant::Bare;
+            match (kind, variant) {
+                (Kind::Simple, _) => assert_eq!(probe.status, 200, "{id}/{variant}"),
+                (_, Variant::Bare) => assert!(
+                    matches!(probe.status, 404 | 405),
+                    "{id}/{variant}: {}",
+                    probe.status
+                ),
+                (_, Variant::Native) => assert_eq!(
+                    probe.status,
+                    native_preflight_status(framework),
+                    "{id}/{variant}"
+                ),
+                (_, _) => {
+                    assert_eq!(
                         probe.status,
-                        native_preflight_status(framework),
+                        cors_benches::PREFLIGHT_STATUS,
                         "{id}/{variant}"
-                    ),
-                    (_, _) => {
-                        assert_eq!(
-                            probe.status,
-                            cors_benches::PREFLIGHT_STATUS,
-                            "{id}/{variant}"
-                        )
-                    }
+                    )
                 }
-                let origin = probe.allow_origin.as_deref();
-                if cors {
-                    assert_eq!(origin, Some(cors_benches::ORIGIN), "{id}/{variant}");
-                } else {
-                    assert_eq!(origin, None, "{id}/{variant}");
-                }
-                if cors && kind.is_preflight() {
-                    let headers = probe.allow_headers.unwrap_or_default().to_lowercase();
-                    assert!(
-                        headers.contains(cors_benches::PREFLIGHT_HEADER),
-                        "{id}/{variant}: allow-headers {headers:?}"
-                    );
-                }
+            }
+            let origin = probe.allow_origin.as_deref();
+            if cors {
+                assert_eq!(origin, Some(cors_benches::ORIGIN), "{id}/{variant}");
+            } else {
+                assert_eq!(origin, None, "{id}/{variant}");
+            }
+            if cors && kind.is_preflight() {
+                let headers = probe.allow_headers.unwrap_or_default().to_lowercase();
+                assert!(
+                    headers.contains(cors_benches::PREFLIGHT_HEADER),
+                    "{id}/{variant}: allow-headers {headers:?}"
+                );
             }
         }
     }
@@ -97,30 +107,26 @@ fn every_fixture_answers_as_expected() {
 /// the ones `cors_benches::floor_lines` names.
 #[test]
 fn the_floor_writes_exactly_our_header_lines() {
-    for framework in Framework::ALL {
-        for kind in Kind::EVERY {
-            let seen = probes(framework, kind);
-            let id = format!("{framework}-{kind}");
-            let floor = probe_of(&seen, Variant::Floor);
-            let ours = probe_of(&seen, Variant::Ours);
-            assert_eq!(floor.status, ours.status, "{id}");
-            assert_eq!(floor.headers, ours.headers, "{id}: floor vs ours");
-            // The CORS lines and Vary, in the order our adapter writes them.
-            let cors: Vec<(&str, &str)> = ours
-                .headers
-                .iter()
-                .filter(|(n, _)| n.starts_with("access-control-") || n == "vary")
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            let mut want = cors_benches::floor_lines(kind).to_vec();
-            want.sort_by(|a, b| a.0.cmp(b.0));
-            assert_eq!(cors, want, "{id}: our CORS lines vs floor_lines");
-            if framework == Framework::Warp {
-                // The tower path writes the same lines as the filter wrapper.
-                let tower = probe_of(&seen, Variant::OursTower);
-                assert_eq!(tower.status, ours.status, "{id}");
-                assert_eq!(tower.headers, ours.headers, "{id}: ours-tower vs ours");
-            }
+    for (framework, kind, id, seen) in groups() {
+        let floor = probe_of(&seen, Variant::Floor);
+        let ours = probe_of(&seen, Variant::Ours);
+        assert_eq!(floor.status, ours.status, "{id}");
+        assert_eq!(floor.headers, ours.headers, "{id}: floor vs ours");
+        // The CORS lines and Vary, in the order our adapter writes them.
+        let cors: Vec<(&str, &str)> = ours
+            .headers
+            .iter()
+            .filter(|(n, _)| n.starts_with("access-control-") || n == "vary")
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let mut want = cors_benches::floor_lines(kind).to_vec();
+        want.sort_by(|a, b| a.0.cmp(b.0));
+        assert_eq!(cors, want, "{id}: our CORS lines vs floor_lines");
+        if framework == Framework::Warp {
+            // The tower path writes the same lines as the filter wrapper.
+            let tower = probe_of(&seen, Variant::OursTower);
+            assert_eq!(tower.status, ours.status, "{id}");
+            assert_eq!(tower.headers, ours.headers, "{id}: ours-tower vs ours");
         }
     }
 }
@@ -184,31 +190,27 @@ fn cors_names(p: &Probe) -> Vec<&str> {
 /// means nothing. actix-cors writes the same names as ours.
 #[test]
 fn native_crates_write_these_cors_lines_beside_ours() {
-    for framework in Framework::ALL {
-        for kind in Kind::EVERY {
-            let seen = probes(framework, kind);
-            let id = format!("{framework}-{kind}");
-            let ours = cors_names(probe_of(&seen, Variant::Ours));
-            let native = cors_names(probe_of(&seen, Variant::Native));
-            let only_ours: Vec<&str> = ours
-                .iter()
-                .copied()
-                .filter(|n| !native.contains(n))
-                .collect();
-            let only_native: Vec<&str> = native
-                .iter()
-                .copied()
-                .filter(|n| !ours.contains(n))
-                .collect();
-            let (want_ours, want_native): (&[&str], &[&str]) = match (framework, kind) {
-                (Framework::Actix, _) => (&[], &[]),
-                (Framework::Axum | Framework::Rocket, _) | (Framework::Warp, Kind::Simple) => {
-                    (&["vary"], &[])
-                }
-                (Framework::Warp, _) => (&["vary"], &["access-control-expose-headers"]),
-            };
-            assert_eq!(only_ours, want_ours, "{id}: lines native does not write");
-            assert_eq!(only_native, want_native, "{id}: lines ours does not write");
-        }
+    for (framework, kind, id, seen) in groups() {
+        let ours = cors_names(probe_of(&seen, Variant::Ours));
+        let native = cors_names(probe_of(&seen, Variant::Native));
+        let only_ours: Vec<&str> = ours
+            .iter()
+            .copied()
+            .filter(|n| !native.contains(n))
+            .collect();
+        let only_native: Vec<&str> = native
+            .iter()
+            .copied()
+            .filter(|n| !ours.contains(n))
+            .collect();
+        let (want_ours, want_native): (&[&str], &[&str]) = match (framework, kind) {
+            (Framework::Actix, _) => (&[], &[]),
+            (Framework::Axum | Framework::Rocket, _) | (Framework::Warp, Kind::Simple) => {
+                (&["vary"], &[])
+            }
+            (Framework::Warp, _) => (&["vary"], &["access-control-expose-headers"]),
+        };
+        assert_eq!(only_ours, want_ours, "{id}: lines native does not write");
+        assert_eq!(only_native, want_native, "{id}: lines ours does not write");
     }
 }
