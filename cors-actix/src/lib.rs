@@ -540,8 +540,8 @@ mod tests {
     fn a_response_is_no_larger_than_the_apps_own() {
         // The response future's output is moved several times through actix-web and
         // tokio. With the answer's body `()`, `EitherBody` needs no room of its own
-        // (with a `BoxBody` answer it made the response 8 bytes larger, and a preflight
-        // made 27 `memcpy` calls instead of 20: `benches/memcpys.sh`).
+        // (with a `BoxBody` answer the response was larger than the app's, and a
+        // preflight made 27 `memcpy` calls instead of 20: `benches/memcpys.sh`).
         let ours = std::mem::size_of::<ServiceResponse<EitherBody<BoxBody, ()>>>();
         let apps = std::mem::size_of::<ServiceResponse<BoxBody>>();
         assert_eq!(ours, apps);

@@ -217,8 +217,8 @@ pin_project! {
     /// response with the decision applied. No boxing.
     ///
     /// An enum, not a struct around one, so that building it moves the inner service's
-    /// future once fewer (callgrind: 90 instructions on an allowed simple request through
-    /// axum). Its variants are `#[non_exhaustive]` and hidden: they cannot be built
+    /// future once fewer (callgrind: about 90 instructions on an allowed simple request
+    /// through warp's tower service). Its variants are `#[non_exhaustive]` and hidden: they cannot be built
     /// outside this crate and are not part of the API; use it as a [`Future`].
     #[project = ResponseFutureProj]
     pub enum ResponseFuture<F, B> {
