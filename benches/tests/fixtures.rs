@@ -116,7 +116,7 @@ fn the_floor_writes_exactly_our_header_lines() {
         let cors: Vec<(&str, &str)> = ours
             .headers
             .iter()
-            .filter(|(n, _)| n.starts_with("access-control-") || n == "vary")
+            .filter(|(n, _)| is_cors_line(n))
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
         let mut want = cors_benches::floor_lines(kind).to_vec();
@@ -170,13 +170,19 @@ fn core_cases_decide_as_they_evaluate() {
     }
 }
 
-/// The CORS header names (`Access-Control-*` and `Vary`) of a probe, sorted, once each.
+/// Whether a probe's (lower-case) header name is one CORS writes: `Access-Control-*` or
+/// `Vary`.
+fn is_cors_line(name: &str) -> bool {
+    name.starts_with("access-control-") || name == "vary"
+}
+
+/// The CORS header names of a probe, sorted, once each.
 fn cors_names(p: &Probe) -> Vec<&str> {
     let mut names: Vec<&str> = p
         .headers
         .iter()
         .map(|(n, _)| n.as_str())
-        .filter(|n| n.starts_with("access-control-") || *n == "vary")
+        .filter(|n| is_cors_line(n))
         .collect();
     names.dedup();
     names
