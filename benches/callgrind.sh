@@ -17,6 +17,8 @@
 # heap's layout (actix-web's browser preflight: the same allocations, but the floor's
 # take glibc's slower path, 334 instructions more than ours).
 # A fourth table prints them, and a target counts as met only when it is met both ways.
+# A fifth, for reference, measures axum with `Router::layer` (the README's usage; the
+# tables above put the layer around the whole `Router`, as for tower-http).
 # Usage: benches/callgrind.sh [N]   (builds the release `profile` binary first; honours
 # CARGO_TARGET_DIR and CG_RUNS; runs one valgrind per core). `python3 benches/report.py
 # --frameworks` tables a saved output and `--chart` draws it.
@@ -80,9 +82,11 @@ measure() {
 }
 declare -A per outside
 fixtures=()
-for f in axum actix rocket warp; do
+for f in axum actix rocket warp axum-router-layer; do
     variants="bare floor ours native"
     if [ "$f" = warp ]; then variants="$variants ours-tower"; fi
+    # axum with `Router::layer`, as the README applies it: no floor (not a target).
+    if [ "$f" = axum-router-layer ]; then variants="bare ours native"; fi
     for k in simple preflight browser-preflight; do
         for v in $variants; do
             fixtures+=("$f $k $v")
@@ -177,6 +181,18 @@ for f in axum actix rocket warp; do
             echo "| $label | $fl | $o | $nt | $(( o - fl )) | $(( nt - fl )) |"
         done
     done
+done
+echo
+echo "For reference (not a target): axum with \`Router::layer\`, as the README applies it,"
+echo "which re-layers each route (axum then inserts \`Allow\` and \`Content-Length\` into a"
+echo "preflight answer's header map), instead of the layer around the whole \`Router\`:"
+echo
+echo "| group | bare | ours | native | ours − bare | native − bare |"
+echo "|---|---:|---:|---:|---:|---:|"
+for k in simple preflight browser-preflight; do
+    g=axum-router-layer-$k
+    b=${per[$g-bare]}; o=${per[$g-ours]}; nt=${per[$g-native]}
+    echo "| axum-$k (Router::layer) | $b | $o | $nt | $(( o - b )) | $(( nt - b )) |"
 done
 echo
 if [ ${#targets[@]} -eq 0 ]; then

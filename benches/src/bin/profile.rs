@@ -4,7 +4,9 @@
 //! `valgrind --tool=dhat` (allocation sites) on `target/release/profile`. The fixture is
 //! the benchmarks' own, run by [`cors_benches::measure`] (the loop is `measured`, which
 //! callgrind can collect in alone); `core CASE [N]` evaluates a core case
-//! (`Policy::evaluate`), `decide CASE [N]` decides it as adapters do (`Policy::decide`).
+//! (`Policy::evaluate`), `decide CASE [N]` decides it as adapters do (`Policy::decide`);
+//! `axum-router-layer KIND VARIANT [N]` runs axum with `Router::layer` (the README's usage)
+//! instead of the layer around the whole `Router` (variants `bare`, `ours`, `native`).
 #![forbid(unsafe_code)]
 
 use std::hint::black_box;
@@ -28,6 +30,22 @@ fn main() -> ExitCode {
         for _ in 0..n {
             black_box(if decide { case.decide() } else { case.run() });
         }
+        return ExitCode::SUCCESS;
+    }
+    if arg(0) == "axum-router-layer" {
+        // The allocation report's reference rows: no floor, no criterion group.
+        let kind = Kind::EVERY.into_iter().find(|k| k.name() == arg(1));
+        let variant = Variant::ALL.into_iter().find(|v| v.name() == arg(2));
+        let Some(fixture) = kind
+            .zip(variant)
+            .and_then(|(k, v)| cors_benches::on_axum::fixture(k, v))
+        else {
+            eprintln!(
+                "usage: profile axum-router-layer simple|preflight|browser-preflight bare|ours|native [N]"
+            );
+            return ExitCode::FAILURE;
+        };
+        cors_benches::measured(&fixture, arg(3).parse().unwrap_or(10_000));
         return ExitCode::SUCCESS;
     }
     let framework = Framework::ALL.into_iter().find(|f| f.name() == arg(0));
