@@ -130,7 +130,7 @@ for f in axum actix rocket warp; do
         echo "| \`$g\` | $b | $fl | $o | $nt | $(( o - fl )) | $(( nt - fl )) |"
         if (( o - fl > 1000 )); then targets+=("$g: ours − floor = $(( o - fl )), want ≤ 1000"); fi
         if (( nt - fl > 0 && o > nt )); then targets+=("$g: ours $o > native $nt"); fi
-        # The same targets outside the allocator, where only they are missed.
+        # The same targets outside the allocator, listed where only that count misses them.
         fl=${outside[$g-floor]}; o=${outside[$g-ours]}; nt=${outside[$g-native]}
         if (( o - fl > 1000 && ${per[$g-ours]} - ${per[$g-floor]} <= 1000 )); then
             targets+=("$g: ours − floor = $(( o - fl )) outside the allocator, want ≤ 1000")
