@@ -2,10 +2,15 @@
 //! adapter on `http` 1.x (tower/axum, warp, hyper) needs, written once.
 
 use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
+
 use http::{HeaderMap, HeaderValue, Method};
 
-use crate::policy::Values;
-use crate::{Action, CorsHeader, CorsRequest, Pending, Policy, ResponseHeaders, Value};
+use crate::{
+    Action, AnswerTemplates, CorsHeader, CorsRequest, Pending, Policy, PolicyValue,
+    ResponseHeaders, Value,
+};
 
 /// A decision on an `http` 1.x request, owned, so that it can outlive the request (which
 /// moves on to the handler): echoed values are clones of the request's own
@@ -33,7 +38,7 @@ use crate::{Action, CorsHeader, CorsRequest, Pending, Policy, ResponseHeaders, V
 #[must_use = "a pending decision does nothing until it is written onto a response"]
 pub struct PendingHeaders {
     pending: Pending<HeaderValue>,
-    values: Values,
+    values: &'static HttpValues,
 }
 
 impl PendingHeaders {
@@ -74,16 +79,13 @@ impl PendingHeaders {
     pub fn write_to(self, headers: &mut HeaderMap) {
         let Self { pending, values } = self;
         let write = |pending: Pending<HeaderValue>, map: &mut HeaderMap| {
-            pending.write_to(&mut Map {
-                map,
-                values: &values,
-            });
+            pending.write_to(&mut Map { map, values });
         };
         if headers.is_empty() {
             // An answer's new map (`write_answer` writes any other decision with `write`).
             pending.write_answer(
                 headers,
-                values.answers(),
+                &values.answers,
                 HeaderValue::from_static(""),
                 write,
                 |map, h, v| {
@@ -96,17 +98,69 @@ impl PendingHeaders {
     }
 }
 
+/// A policy's values as `http` 1.x header values, and the templates of its answers
+/// ([`Pending::write_answer`]): one per distinct set of values, kept for the life of the
+/// process and shared by every policy with those values, so that a decision carried to
+/// the response refers to them without a reference count (which every core would write
+/// on every request: BENCHMARKS.md, eighth round).
+pub(crate) struct HttpValues {
+    values: [Option<HeaderValue>; CorsHeader::ALL.len()],
+    answers: AnswerTemplates<HeaderMap>,
+}
+
+/// The key of [`HttpValues::interned`]: each header's text (interned, see [`PolicyValue`]).
+type Texts = [Option<&'static str>; CorsHeader::ALL.len()];
+
+impl HttpValues {
+    /// No values: what a policy holds until its own are set.
+    pub(crate) fn none() -> &'static Self {
+        static NONE: HttpValues = HttpValues {
+            values: [const { None }; CorsHeader::ALL.len()],
+            answers: AnswerTemplates::new(),
+        };
+        &NONE
+    }
+
+    /// The values `value` gives each header, stored once per distinct set.
+    pub(crate) fn interned<'p>(
+        value: impl Fn(CorsHeader) -> Option<&'p PolicyValue>,
+    ) -> &'static Self {
+        static SETS: OnceLock<Mutex<HashMap<Texts, &'static HttpValues>>> = OnceLock::new();
+        let texts: Texts = CorsHeader::ALL.map(|h| value(h).map(PolicyValue::as_str));
+        let mut sets = SETS
+            .get_or_init(Mutex::default)
+            .lock()
+            // A panic elsewhere while holding the lock left the map whole (an insert is the
+            // only write): go on with it.
+            .unwrap_or_else(PoisonError::into_inner);
+        sets.entry(texts).or_insert_with(|| {
+            Box::leak(Box::new(HttpValues {
+                values: CorsHeader::ALL.map(|h| value(h).map(|v| v.http_value().clone())),
+                answers: AnswerTemplates::new(),
+            }))
+        })
+    }
+}
+
+impl std::fmt::Debug for HttpValues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpValues")
+            .field("values", &self.values)
+            .finish_non_exhaustive()
+    }
+}
+
 /// An `http` 1.x header map and the policy values it writes.
 struct Map<'a> {
     map: &'a mut HeaderMap,
-    values: &'a Values,
+    values: &'static HttpValues,
 }
 
 impl ResponseHeaders for Map<'_> {
     type Value = HeaderValue;
 
     fn policy_value(&self, header: CorsHeader) -> Option<HeaderValue> {
-        self.values.get(header).map(|v| v.http_value().clone())
+        self.values.values.get(header as usize)?.clone()
     }
 
     fn any_name(&self, mut pred: impl FnMut(&str) -> bool) -> bool {
@@ -189,6 +243,36 @@ mod tests {
         assert_eq!(out["access-control-max-age"], "5");
         assert_eq!(out["access-control-allow-private-network"], "true");
         assert_eq!(out.len(), 10, "9 decided headers and Vary");
+    }
+
+    #[test]
+    fn policies_with_the_same_values_share_them_and_their_templates() {
+        let a =
+            "allow_origins = [\"https://a.example\"]\nallow_methods = [\"PUT\"]\nmax_age = 4711";
+        let b =
+            "allow_origins = [\"https://b.example\"]\nallow_methods = [\"PUT\"]\nmax_age = 4711";
+        let c =
+            "allow_origins = [\"https://a.example\"]\nallow_methods = [\"PUT\"]\nmax_age = 4712";
+        let [a, b, c] = [a, b, c].map(|t| Policy::from_toml_str(t).unwrap());
+        assert!(std::ptr::eq(a.values(), b.values()), "same values, one set");
+        assert!(!std::ptr::eq(a.values(), c.values()));
+        // One template, each answer with its own origin.
+        for (policy, origin) in [(&a, "https://a.example"), (&b, "https://b.example")] {
+            let req = http::Request::options("/")
+                .header("origin", origin)
+                .header("access-control-request-method", "PUT")
+                .body(())
+                .unwrap();
+            let pending = PendingHeaders::decide(policy, req.method(), req.headers());
+            let mut out = HeaderMap::new();
+            pending.write_to(&mut out);
+            assert_eq!(out["access-control-allow-origin"], origin);
+            assert_eq!(out["access-control-max-age"], "4711");
+        }
+        assert_eq!(
+            format!("{:?}", a.values().answers),
+            "AnswerTemplates { built: 1 }"
+        );
     }
 
     #[test]

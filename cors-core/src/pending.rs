@@ -623,9 +623,7 @@ pub struct AnswerTemplates<M> {
 
 impl<M> Default for AnswerTemplates<M> {
     fn default() -> Self {
-        Self {
-            slots: [const { OnceLock::new() }; ANSWER_SHAPES],
-        }
+        Self::new()
     }
 }
 
@@ -639,6 +637,19 @@ impl<M> std::fmt::Debug for AnswerTemplates<M> {
 }
 
 impl<M> AnswerTemplates<M> {
+    /// No template yet (usable in a `static`).
+    ///
+    /// ```
+    /// use cors_core::AnswerTemplates;
+    /// static TEMPLATES: AnswerTemplates<Vec<u8>> = AnswerTemplates::new();
+    /// # let _ = &TEMPLATES;
+    /// ```
+    pub const fn new() -> Self {
+        Self {
+            slots: [const { OnceLock::new() }; ANSWER_SHAPES],
+        }
+    }
+
     /// The template of `shape`, built with `build` if no slot has it and one is free.
     #[inline]
     fn get_or_build(&self, shape: AnswerShape, build: impl FnOnce() -> M) -> Option<&M> {

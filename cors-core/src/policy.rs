@@ -89,9 +89,10 @@ struct Inner {
     /// by [`preflight_shape`]; `None` for a shape that echoes more than the origin (the
     /// method or the requested headers mirrored) and under the origin checks.
     allowed_preflight: [Option<Recorded>; 4],
-    /// Templates of this policy's answers as `http` 1.x header maps, built on first use.
+    /// Its values as `http` 1.x header values, and its answers' templates: shared by
+    /// every policy with the same values, for the life of the process.
     #[cfg(feature = "http")]
-    answers: crate::AnswerTemplates<http::HeaderMap>,
+    http: &'static crate::http1::HttpValues,
 }
 
 /// A preflight's checks passed ([`Policy::check_preflight`]): its origin, its method and
@@ -130,33 +131,6 @@ impl Inner {
             CorsHeader::MaxAge => i.max_age.as_ref(),
             CorsHeader::AllowPrivateNetwork => i.private_network.then_some(&i.yes),
         }
-    }
-}
-
-/// A policy's precomputed values, shared ([`Policy::values`]).
-#[cfg(feature = "http")]
-#[derive(Clone)]
-pub(crate) struct Values(Arc<Inner>);
-
-#[cfg(feature = "http")]
-impl Values {
-    /// See [`Policy::value`].
-    #[inline]
-    pub(crate) fn get(&self, header: CorsHeader) -> Option<&PolicyValue> {
-        self.0.value(header)
-    }
-
-    /// The policy's answer templates.
-    #[inline]
-    pub(crate) fn answers(&self) -> &crate::AnswerTemplates<http::HeaderMap> {
-        &self.0.answers
-    }
-}
-
-#[cfg(feature = "http")]
-impl fmt::Debug for Values {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Values")
     }
 }
 
@@ -341,35 +315,41 @@ impl Policy {
         let Some(allow_methods) = allow_methods.filter(|_| problems.is_empty()) else {
             return Err(PolicyError::new(problems));
         };
+        #[cfg_attr(not(feature = "http"), allow(unused_mut))]
+        let mut inner = Inner {
+            origins,
+            credentials: config.allow_credentials,
+            methods_any,
+            method_bits: listed
+                .iter()
+                .fold(0, |bits, m| bits | method_bit(m.as_bytes())),
+            methods: methods.into_iter().map(|m| m.into_bytes().into()).collect(),
+            headers_any,
+            headers: headers.into_iter().map(|h| h.into_bytes().into()).collect(),
+            private_network: config.allow_private_network,
+            preflight_status,
+            preflight_continue: config.preflight_continue,
+            star: PolicyValue::fixed("*"),
+            yes: PolicyValue::fixed("true"),
+            expose,
+            allow_methods,
+            allow_headers,
+            max_age,
+            csrf: config.csrf_protection,
+            websocket: config.websocket_origin_check,
+            site_checks: !config.csrf_protection.is_off() || config.websocket_origin_check,
+            allowed_actual: None,
+            allowed_preflight: [None; 4],
+            #[cfg(feature = "http")]
+            http: crate::http1::HttpValues::none(),
+            config,
+        };
+        #[cfg(feature = "http")]
+        {
+            inner.http = crate::http1::HttpValues::interned(|h| inner.value(h));
+        }
         Ok(Self {
-            inner: Arc::new(Inner {
-                origins,
-                credentials: config.allow_credentials,
-                methods_any,
-                method_bits: listed
-                    .iter()
-                    .fold(0, |bits, m| bits | method_bit(m.as_bytes())),
-                methods: methods.into_iter().map(|m| m.into_bytes().into()).collect(),
-                headers_any,
-                headers: headers.into_iter().map(|h| h.into_bytes().into()).collect(),
-                private_network: config.allow_private_network,
-                preflight_status,
-                preflight_continue: config.preflight_continue,
-                star: PolicyValue::fixed("*"),
-                yes: PolicyValue::fixed("true"),
-                expose,
-                allow_methods,
-                allow_headers,
-                max_age,
-                csrf: config.csrf_protection,
-                websocket: config.websocket_origin_check,
-                site_checks: !config.csrf_protection.is_off() || config.websocket_origin_check,
-                allowed_actual: None,
-                allowed_preflight: [None; 4],
-                #[cfg(feature = "http")]
-                answers: Default::default(),
-                config,
-            }),
+            inner: Arc::new(inner),
             counters: Arc::default(),
         }
         .with_recorded())
@@ -586,11 +566,11 @@ impl Policy {
         self.inner.value(header)
     }
 
-    /// The policy's precomputed values alone ([`Policy::value`]): one reference count,
-    /// what a decision carried to the response needs.
+    /// The policy's values as `http` 1.x header values and its answers' templates: what
+    /// a decision carried to the response needs, with no reference count to write.
     #[cfg(feature = "http")]
-    pub(crate) fn values(&self) -> Values {
-        Values(Arc::clone(&self.inner))
+    pub(crate) fn values(&self) -> &'static crate::http1::HttpValues {
+        self.inner.http
     }
 
     /// Evaluates a request. Never allocates, never panics.

@@ -1,10 +1,18 @@
 //! Header values in a decision: the policy's precomputed ones and echoed request bytes.
 
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::CorsHeader;
 
 /// A header value computed once, when the policy was built.
+///
+/// Its text is kept for the life of the process, once per distinct text however many
+/// policies (or reloads) use it: so the `http` 1.x value an adapter clones on every
+/// response is a static one, and cloning or dropping it writes no reference count that
+/// every core shares (with a policy shared by all the server's threads, those writes
+/// were the largest cost under contention: BENCHMARKS.md, eighth round).
 ///
 /// ```
 /// use cors_core::{CorsHeader, Policy};
@@ -18,9 +26,26 @@ use crate::CorsHeader;
 /// ```
 #[derive(Clone)]
 pub struct PolicyValue {
-    text: Box<str>,
+    text: &'static str,
     #[cfg(feature = "http")]
     http: http::HeaderValue,
+}
+
+/// `text`, stored once per process: the same text returns the same `'static` string.
+fn interned(text: &str) -> &'static str {
+    static TEXTS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut texts = TEXTS
+        .get_or_init(Mutex::default)
+        .lock()
+        // A panic elsewhere while holding the lock left the set whole (an insert is the
+        // only write): go on with it.
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(&kept) = texts.get(text) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(Box::from(text));
+    texts.insert(kept);
+    kept
 }
 
 impl PolicyValue {
@@ -28,34 +53,30 @@ impl PolicyValue {
     /// header value (which validation rules out: the policy reports it as a problem rather
     /// than writing an empty value).
     pub(crate) fn new(text: String) -> Option<Self> {
-        #[cfg(feature = "http")]
-        let http = http::HeaderValue::from_str(&text).ok()?;
-        #[cfg(not(feature = "http"))]
+        // Visible ASCII and tabs: what `http`'s static values take (and validation lets
+        // through only tokens and numbers).
         if !text
             .bytes()
             .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
         {
             return None;
         }
-        Some(Self {
-            #[cfg(feature = "http")]
-            http,
-            text: text.into_boxed_str(),
-        })
+        Some(Self::fixed(interned(&text)))
     }
 
-    /// A value known at compile time to be valid (`*`, `true`).
+    /// A value known to be valid visible ASCII (`*`, `true`, or an interned text checked
+    /// by [`PolicyValue::new`]).
     pub(crate) fn fixed(text: &'static str) -> Self {
         Self {
             #[cfg(feature = "http")]
             http: http::HeaderValue::from_static(text),
-            text: text.into(),
+            text,
         }
     }
 
-    /// The value as text.
-    pub fn as_str(&self) -> &str {
-        &self.text
+    /// The value as text, kept for the life of the process (see [`PolicyValue`]).
+    pub fn as_str(&self) -> &'static str {
+        self.text
     }
 
     /// The value as bytes.
@@ -72,7 +93,7 @@ impl PolicyValue {
 
 impl fmt::Debug for PolicyValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.text, f)
+        fmt::Debug::fmt(self.text, f)
     }
 }
 
@@ -120,4 +141,41 @@ pub struct Header<'a> {
     pub name: CorsHeader,
     /// Its value.
     pub value: Value<'a>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Policy;
+
+    #[test]
+    fn a_text_is_kept_once_however_many_policies_use_it() {
+        let toml = "allow_origins = [\"https://a.example\"]\nexpose_headers = [\"x-kept-once\"]";
+        let (a, b) = (
+            Policy::from_toml_str(toml).unwrap(),
+            Policy::from_toml_str(toml).unwrap(),
+        );
+        let (a, b) = (
+            a.value(CorsHeader::ExposeHeaders).unwrap(),
+            b.value(CorsHeader::ExposeHeaders).unwrap(),
+        );
+        assert_eq!(a.as_str(), "x-kept-once");
+        assert!(std::ptr::eq(a.as_str(), b.as_str()), "one copy of the text");
+        #[cfg(feature = "http")]
+        assert!(std::ptr::eq(
+            a.http_value().as_bytes(),
+            b.http_value().as_bytes()
+        ));
+    }
+
+    #[test]
+    fn a_value_http_would_refuse_is_none_not_a_panic() {
+        for text in ["caf\u{e9}", "a\u{7f}b", "line\nbreak", "nul\0"] {
+            assert!(PolicyValue::new(text.to_owned()).is_none(), "{text:?}");
+        }
+        assert_eq!(
+            PolicyValue::new("a,\tb".to_owned()).unwrap().as_str(),
+            "a,\tb"
+        );
+    }
 }
