@@ -1,6 +1,7 @@
 //! `cargo bench -p cors-benches`: `core/*` measures `Policy::evaluate` alone; the
 //! framework groups `F-K` measure one request through the bare app, through our adapter
-//! and through the framework's own CORS crate, in one run.
+//! and through the framework's own CORS crate, in one run; `threads/*` one `http` 1.x
+//! decision and write on one thread, and on two sharing a policy or with one each.
 //!
 //! Every app is built once, outside the timed loop; each request is built in criterion's
 //! batch setup (untimed), and only sending it through the app and dropping the response
@@ -44,5 +45,50 @@ fn frameworks(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, core, frameworks);
+/// What `cors-axum` does per request on `http` 1.x (decide, then write onto a response),
+/// one decision per thread and iteration: on one thread, on two threads sharing one
+/// policy (as a server's workers do) and on two threads with a policy each. With nothing
+/// shared written per decision the two-thread cases take as long as each other
+/// (BENCHMARKS.md, eighth round: shared reference counts once made sharing 60–80 %
+/// slower); how much slower two threads are than one is the machine's.
+fn threads(c: &mut Criterion) {
+    let mut group = c.benchmark_group("threads");
+    for (id, policies) in [
+        ("decide-write-1", vec![cors_benches::policy()]),
+        ("decide-write-2-shared", vec![cors_benches::policy(); 2]),
+        (
+            "decide-write-2-own",
+            vec![cors_benches::policy(), cors_benches::policy()],
+        ),
+    ] {
+        group.bench_function(id, |b| {
+            b.iter_custom(|iters| {
+                let start = std::time::Instant::now();
+                std::thread::scope(|s| {
+                    for policy in &policies {
+                        s.spawn(move || decide_write(policy, iters));
+                    }
+                });
+                start.elapsed()
+            })
+        });
+    }
+    group.finish();
+}
+
+/// `iters` simple requests decided and written, on this thread.
+fn decide_write(policy: &cors_core::Policy, iters: u64) {
+    let req = http::Request::get(cors_benches::PATH)
+        .header(http::header::ORIGIN, cors_benches::ORIGIN)
+        .body(())
+        .expect("request");
+    for _ in 0..iters {
+        let pending = cors_core::http1::PendingHeaders::decide(policy, req.method(), req.headers());
+        let mut res = http::Response::new(());
+        pending.write_to(res.headers_mut());
+        black_box(res);
+    }
+}
+
+criterion_group!(benches, core, frameworks, threads);
 criterion_main!(benches);
