@@ -1,10 +1,10 @@
 //! Decisions for `http` 1.x requests and responses (feature `http`): the glue every
 //! adapter on `http` 1.x (tower/axum, warp, hyper) needs, written once.
 
-use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
+use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY};
 use http::{HeaderMap, HeaderValue, Method};
 
 use crate::{
