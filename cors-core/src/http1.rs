@@ -2,7 +2,7 @@
 //! adapter on `http` 1.x (tower/axum, warp, hyper) needs, written once.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock};
 
 use http::header::{ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY};
 use http::{HeaderMap, HeaderValue, Method};
@@ -127,13 +127,7 @@ impl HttpValues {
     ) -> &'static Self {
         static SETS: OnceLock<Mutex<HashMap<Texts, &'static HttpValues>>> = OnceLock::new();
         let texts: Texts = CorsHeader::ALL.map(|h| value(h).map(PolicyValue::as_str));
-        let mut sets = SETS
-            .get_or_init(Mutex::default)
-            .lock()
-            // A panic elsewhere while holding the lock left the map whole (an insert is the
-            // only write): go on with it.
-            .unwrap_or_else(PoisonError::into_inner);
-        sets.entry(texts).or_insert_with(|| {
+        crate::value::kept(&SETS).entry(texts).or_insert_with(|| {
             Box::leak(Box::new(HttpValues {
                 values: CorsHeader::ALL.map(|h| value(h).map(|v| v.http_value().clone())),
                 answers: AnswerTemplates::new(),

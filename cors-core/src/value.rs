@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 use crate::CorsHeader;
 
@@ -31,15 +31,21 @@ pub struct PolicyValue {
     http: http::HeaderValue,
 }
 
+/// One of the process's tables of kept values (texts here, `http` 1.x value sets in
+/// `http1`), created on first use and locked.
+pub(crate) fn kept<T: Default>(table: &'static OnceLock<Mutex<T>>) -> MutexGuard<'static, T> {
+    table
+        .get_or_init(Mutex::default)
+        .lock()
+        // A panic elsewhere while holding the lock left the table whole (an insert is the
+        // only write): go on with it.
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
 /// `text`, stored once per process: the same text returns the same `'static` string.
 fn interned(text: &str) -> &'static str {
     static TEXTS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut texts = TEXTS
-        .get_or_init(Mutex::default)
-        .lock()
-        // A panic elsewhere while holding the lock left the set whole (an insert is the
-        // only write): go on with it.
-        .unwrap_or_else(PoisonError::into_inner);
+    let mut texts = kept(&TEXTS);
     if let Some(&kept) = texts.get(text) {
         return kept;
     }
