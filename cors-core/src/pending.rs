@@ -509,7 +509,7 @@ impl<V> Pending<V> {
     /// an answer gets the decision's items, a forwarded response one more line with the
     /// items its own `Vary` lacks (none under `Vary: *`).
     #[inline]
-    pub fn write_to<H: ResponseHeaders<Value = V>>(self, out: &mut H) {
+    pub fn write_to<H: ResponseHeaders<Value = V>>(mut self, out: &mut H) {
         let answer = matches!(self.action, Action::Respond { .. });
         let clears = self.clears;
         // Whether the response has a `Vary` line, when the scan for stale headers looked
@@ -545,6 +545,7 @@ impl<V> Pending<V> {
             out.reserve(self.len() + 2);
         }
         self.write_headers(out);
+        self.drop_written();
         let line = if answer || has_vary == Some(false) {
             vary.line()
         } else {
@@ -555,19 +556,12 @@ impl<V> Pending<V> {
         }
     }
 
-    /// Appends the headers in the decision's order.
-    fn write_headers<H: ResponseHeaders<Value = V>>(self, out: &mut H) {
-        let Self {
-            from_policy,
-            from_request,
-            mut echoed,
-            echoed_names,
-            spilled,
-            ..
-        } = self;
+    /// Appends the headers in the decision's order. Through `&mut self`, taking the echoed
+    /// values out: the decision is not copied again on its way here.
+    fn write_headers<H: ResponseHeaders<Value = V>>(&mut self, out: &mut H) {
+        let (from_policy, from_request) = (self.from_policy, self.from_request);
         // The echoed values are in the decision's order: inline ones first, then spilled.
         let mut next = 0;
-        let mut spilled = spilled.map(|s| s.into_iter().peekable());
         let mut bits = from_policy | from_request;
         while bits != 0 {
             let bit = bits.trailing_zeros() as usize;
@@ -582,19 +576,46 @@ impl<V> Pending<V> {
                 }
                 continue;
             }
-            while echoed_names.get(next) == Some(&h)
-                && let Some(v) = echoed.get_mut(next).and_then(Option::take)
+            while self.echoed_names.get(next) == Some(&h)
+                && let Some(v) = self.echoed.get_mut(next).and_then(Option::take)
             {
                 out.append(h, v);
                 next += 1;
             }
-            if next == INLINE
-                && let Some(spilled) = spilled.as_mut()
-            {
-                while let Some((name, v)) = spilled.next_if(|(name, _)| *name == h) {
-                    out.append(name, v);
-                }
+            if next == INLINE && self.spilled.is_some() {
+                self.write_spilled(h, out);
             }
+        }
+    }
+
+    /// Drops what [`Pending::write_headers`] left: nothing, unless a header was not
+    /// written. Slot by slot, so that no call to the decision's drop glue is made only
+    /// to find empty slots.
+    #[inline]
+    fn drop_written(self) {
+        let mut rest = std::mem::ManuallyDrop::new(self);
+        for slot in &mut rest.echoed {
+            if slot.is_some() {
+                *slot = None;
+            }
+        }
+        if rest.spilled.is_some() {
+            rest.spilled = None;
+        }
+    }
+
+    /// Appends the spilled values of `h` (the first ones left: they are in the
+    /// decision's order). Rare (several echoed `Access-Control-Request-Headers` lines),
+    /// so kept out of the loop above.
+    #[cold]
+    #[inline(never)]
+    fn write_spilled<H: ResponseHeaders<Value = V>>(&mut self, h: CorsHeader, out: &mut H) {
+        let Some(spilled) = self.spilled.as_mut() else {
+            return;
+        };
+        let n = spilled.iter().take_while(|(name, _)| *name == h).count();
+        for (name, v) in spilled.drain(..n) {
+            out.append(name, v);
         }
     }
 }
