@@ -635,8 +635,9 @@ const ANSWER_SHAPES: usize = 4;
 ///
 /// ```
 /// use cors_core::AnswerTemplates;
-/// let templates: AnswerTemplates<http::HeaderMap> = AnswerTemplates::default();
-/// # let _ = templates;
+/// // Any header map type: an adapter's (`http::HeaderMap`), or here a list of lines.
+/// let templates: AnswerTemplates<Vec<(String, String)>> = AnswerTemplates::default();
+/// assert_eq!(format!("{templates:?}"), "AnswerTemplates { built: 0 }");
 /// ```
 pub struct AnswerTemplates<M> {
     slots: [OnceLock<(AnswerShape, M)>; ANSWER_SHAPES],
