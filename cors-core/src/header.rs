@@ -41,8 +41,8 @@ impl CorsHeader {
 
     /// Whether `name` (any case) is an `Access-Control-*` header name: the core looks for
     /// one in a response before removing what a decision clears, since most responses
-    /// have none and a removal costs a lookup. Inlined into that scan: its callers' first
-    /// test, the length, rejects most names.
+    /// have none and a removal costs a lookup. Inlined into that scan: its first test,
+    /// the length, rejects most names without a call.
     #[inline]
     pub(crate) fn is_access_control_name(name: &str) -> bool {
         name.as_bytes()
