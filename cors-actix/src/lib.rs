@@ -285,6 +285,12 @@ impl ResponseHeaders for Headers<'_> {
         self.map.append(header_name(h), value);
     }
 
+    fn append_static(&mut self, h: CorsHeader, value: &'static str) {
+        if let Some(value) = new_value(value) {
+            self.map.append(header_name(h), value);
+        }
+    }
+
     fn vary(&self) -> impl Iterator<Item = &[u8]> {
         self.map.get_all(header::VARY).map(HeaderValue::as_bytes)
     }

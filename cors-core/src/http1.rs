@@ -169,6 +169,12 @@ impl ResponseHeaders for Map<'_> {
         self.map.append(header.http_name(), value);
     }
 
+    fn append_static(&mut self, header: CorsHeader, value: &'static str) {
+        // A method name from the core's table: visible ASCII, so `from_static` accepts it.
+        self.map
+            .append(header.http_name(), HeaderValue::from_static(value));
+    }
+
     fn vary(&self) -> impl Iterator<Item = &[u8]> {
         self.map.get_all(VARY).iter().map(HeaderValue::as_bytes)
     }

@@ -12,6 +12,13 @@ use crate::{Policy, ResponseHeaders, Value, Vary};
 /// lines) spill into a `Vec`.
 const INLINE: usize = 2;
 
+/// The methods an answer allowing any method names from static text
+/// ([`ResponseHeaders::append_static`]) instead of keeping the request's own value: the
+/// seven of `Policy`'s method bits, as browsers send them. A browser's preflight to such a
+/// policy then keeps two echoed values at most (its origin and its one
+/// `Access-Control-Request-Headers` line), which fit inline.
+const STATIC_METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+
 /// A decision detached from its request, ready to be written onto a response with
 /// [`Pending::write_to`]: what every adapter keeps between the request and the response.
 ///
@@ -34,6 +41,9 @@ pub struct Pending<V> {
     /// Bit `h as u8` set: header `h` is removed first ([`Decision::clears`]).
     clears: u8,
     vary: Vary,
+    /// `Access-Control-Allow-Methods` (its bit set in `from_request`, with no echoed
+    /// value) is `STATIC_METHODS[method - 1]`; 0: it is not.
+    method: u8,
     /// The first echoed values, with their header names in `echoed_names`: kept apart so
     /// that `Option<V>` uses `V`'s niche and the whole stays small enough to be moved
     /// without a `memcpy` call.
@@ -175,6 +185,7 @@ impl Recorded {
         let allowed = b.verdict.kind == kind
             && b.verdict.reason.is_none()
             && p.spilled.is_none()
+            && p.method == 0
             && p.from_request & !origin_bit == 0
             && b.inline == usize::from(p.from_request != 0);
         let sets_origin = (p.from_policy | p.from_request) & origin_bit != 0;
@@ -223,6 +234,7 @@ impl Recorded {
             },
             clears: self.clears,
             vary: self.vary,
+            method: 0,
             echoed: [first, None],
             echoed_names: [CorsHeader::AllowOrigin; INLINE],
             spilled: None,
@@ -281,7 +293,7 @@ impl<'a, V, F: FnMut(Value<'a>) -> Option<V>> Outcome<'a> for Building<'a, V, F>
     #[inline]
     fn start(&mut self, kind: RequestKind, action: Action, vary: Vary) {
         let p = &mut self.pending;
-        if p.from_policy | p.from_request != 0 || p.spilled.is_some() {
+        if p.from_policy | p.from_request | p.method != 0 || p.spilled.is_some() {
             // Starting over (the origin check refusing after the CORS decision): nothing of
             // that decision is kept.
             *p = Pending::EMPTY;
@@ -317,6 +329,16 @@ impl<'a, V, F: FnMut(Value<'a>) -> Option<V>> Outcome<'a> for Building<'a, V, F>
 
     #[inline]
     fn allow_methods(&mut self, value: Value<'a>) {
+        // A standard method the request names is written from static text: one echoed
+        // value fewer to keep.
+        if let Value::RequestMethod(m) = value
+            && let Some(at) = STATIC_METHODS.iter().position(|s| s.as_bytes() == m)
+            && let Ok(at) = u8::try_from(at + 1)
+        {
+            self.pending.from_request |= 1 << CorsHeader::AllowMethods as u8;
+            self.pending.method = at;
+            return;
+        }
         self.set(CorsHeader::AllowMethods, value);
     }
 
@@ -354,6 +376,7 @@ impl<V> Pending<V> {
         from_request: 0,
         clears: 0,
         vary: Vary::None,
+        method: 0,
         echoed: [const { None }; INLINE],
         echoed_names: [CorsHeader::AllowOrigin; INLINE],
         spilled: None,
@@ -370,6 +393,7 @@ impl<V> Pending<V> {
     /// conversion for is skipped).
     pub fn len(&self) -> usize {
         self.from_policy.count_ones() as usize
+            + usize::from(self.method != 0)
             + self.echoed.iter().flatten().count()
             + self.spilled.as_ref().map_or(0, |s| s.len())
     }
@@ -382,6 +406,8 @@ impl<V> Pending<V> {
         if !matches!(self.action, Action::Respond { .. }) || self.spilled.is_some() {
             return None;
         }
+        // A method from static text has its bit in `from_request` and no echoed value: the
+        // counts differ, and such an answer is written line by line.
         let echoed = self.echoed.iter().flatten().count() as u32;
         (echoed == self.from_request.count_ones()).then_some(AnswerShape(
             u32::from(self.from_policy)
@@ -401,6 +427,7 @@ impl<V> Pending<V> {
             from_request: self.from_request,
             clears: self.clears,
             vary: self.vary,
+            method: self.method,
             echoed: self
                 .echoed
                 .each_ref()
@@ -442,6 +469,7 @@ impl<V> Pending<V> {
     ///     #     fn vary(&self) -> impl Iterator<Item = &[u8]> { std::iter::empty() }
     ///     #     fn remove_vary(&mut self) {}
     ///     #     fn append_vary(&mut self, _: cors_core::VaryLine) {}
+    ///     #     fn append_static(&mut self, h: CorsHeader, v: &'static str) { self.0.push((h, v.to_owned())) }
     ///     # }
     ///     p.write_to(&mut W(map, &policy));
     /// };
@@ -558,7 +586,28 @@ impl<V> Pending<V> {
 
     /// Appends the headers in the decision's order. Through `&mut self`, taking the echoed
     /// values out: the decision is not copied again on its way here.
+    #[inline]
     fn write_headers<H: ResponseHeaders<Value = V>>(&mut self, out: &mut H) {
+        // One loop, compiled twice: without the test for a method from static text on
+        // every request that has none (a test in the loop cost about 20 instructions per
+        // request, callgrind), with it for the answers that have one.
+        if self.method == 0 {
+            self.write_lines::<H, false>(out);
+        } else {
+            self.write_lines_with_static_method(out);
+        }
+    }
+
+    #[inline(never)]
+    fn write_lines_with_static_method<H: ResponseHeaders<Value = V>>(&mut self, out: &mut H) {
+        self.write_lines::<H, true>(out);
+    }
+
+    /// [`Pending::write_headers`]'s loop; `STATIC_METHOD`: `method` is set.
+    fn write_lines<H: ResponseHeaders<Value = V>, const STATIC_METHOD: bool>(
+        &mut self,
+        out: &mut H,
+    ) {
         let (from_policy, from_request) = (self.from_policy, self.from_request);
         // The echoed values are in the decision's order: inline ones first, then spilled.
         let mut next = 0;
@@ -573,6 +622,13 @@ impl<V> Pending<V> {
             if from_policy & (1 << bit) != 0 {
                 if let Some(v) = out.policy_value(h) {
                     out.append(h, v);
+                }
+                continue;
+            }
+            // From the request: a standard method from static text, or echoed values.
+            if STATIC_METHOD && h == CorsHeader::AllowMethods {
+                if let Some(m) = STATIC_METHODS.get(usize::from(self.method).wrapping_sub(1)) {
+                    out.append_static(h, m);
                 }
                 continue;
             }

@@ -43,6 +43,9 @@ use crate::{CorsHeader, VaryLine};
 ///     fn append_vary(&mut self, line: VaryLine) {
 ///         self.lines.push(("vary".to_owned(), line.as_str().to_owned()));
 ///     }
+///     fn append_static(&mut self, header: CorsHeader, value: &'static str) {
+///         self.lines.push((header.as_str().to_owned(), value.to_owned()));
+///     }
 /// }
 ///
 /// let policy = Policy::from_toml_str(r#"allow_origins = ["https://a.example"]"#)?;
@@ -83,6 +86,14 @@ pub trait ResponseHeaders {
 
     /// Appends one line of `header`, keeping the lines already there.
     fn append(&mut self, header: CorsHeader, value: Self::Value);
+
+    /// Appends one line of `header` with static text: an answer to a policy that allows
+    /// any method names the requested one in `Access-Control-Allow-Methods` this way when
+    /// it is a standard method (`GET`, `HEAD`, `POST`, `PUT`, `DELETE`, `PATCH`,
+    /// `OPTIONS`), so that the decision keeps no value of the request for it (and a
+    /// browser's preflight no more than fit inline, allocating nothing). The text is
+    /// always a valid header value.
+    fn append_static(&mut self, header: CorsHeader, value: &'static str);
 
     /// The values of the response's `Vary` lines, in order.
     fn vary(&self) -> impl Iterator<Item = &[u8]>;

@@ -18,25 +18,37 @@ fn writes_exactly_the_decisions_headers_in_order() {
         "allow_origins = [\"https://a.example\"]\nallow_headers = [\"*\"]\nallow_credentials = true\nmax_age = 5\nallow_private_network = true\nallow_methods = [\"*\"]",
         "allow_origins = [\"*\"]\nallow_methods = [\"PATCH\"]\nallow_headers = [\"x-a\"]\nexpose_headers = [\"x-e\"]\nmax_age = 5",
     ];
+    // `PATCH`: a standard method (an answer allowing any method names it from static
+    // text); `purge`: another token (echoed from the request). One or four
+    // `Access-Control-Request-Headers` lines (four spill past the inline values).
     for text in policies {
         let policy = Policy::from_toml_str(text).unwrap();
-        let mut preflight = CorsRequest::new(b"OPTIONS");
-        preflight.push_origin(b"https://a.example");
-        preflight.push_request_method(b"PATCH");
-        preflight.push_private_network(b"true");
-        for line in ["x-a", "", "x-a", "x-a"] {
-            preflight.push_request_headers(line.as_bytes());
-        }
-        let mut actual = CorsRequest::new(b"GET");
-        actual.push_origin(b"https://a.example");
-        for req in [&preflight, &actual] {
-            let d = policy.evaluate(req);
-            let expected: Vec<_> = d
-                .headers()
-                .map(|h| (h.name, h.value.as_bytes().to_vec()))
-                .collect();
-            assert!(!expected.is_empty());
-            assert_eq!(written(&policy, req), expected, "{text}");
+        for (method, lines) in [
+            ("PATCH", &["x-a", "", "x-a", "x-a"][..]),
+            ("PATCH", &["x-a"][..]),
+            ("purge", &["x-a", "", "x-a", "x-a"][..]),
+            ("purge", &["x-a"][..]),
+        ] {
+            let mut preflight = CorsRequest::new(b"OPTIONS");
+            preflight.push_origin(b"https://a.example");
+            preflight.push_request_method(method.as_bytes());
+            preflight.push_private_network(b"true");
+            for line in lines {
+                preflight.push_request_headers(line.as_bytes());
+            }
+            let mut actual = CorsRequest::new(b"GET");
+            actual.push_origin(b"https://a.example");
+            for req in [&preflight, &actual] {
+                let d = policy.evaluate(req);
+                let expected: Vec<_> = d
+                    .headers()
+                    .map(|h| (h.name, h.value.as_bytes().to_vec()))
+                    .collect();
+                // Only the policy allowing any method allows `purge`.
+                assert_eq!(expected.is_empty(), !d.is_allowed(), "{text} {method}");
+                assert!(method == "purge" || d.is_allowed(), "{text} {method}");
+                assert_eq!(written(&policy, req), expected, "{text} {method}");
+            }
         }
     }
 }

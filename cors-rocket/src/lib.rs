@@ -235,6 +235,10 @@ impl<'r> ResponseHeaders for Headers<'_, 'r> {
         self.res.adjoin_header(Header::new(h.as_str(), value));
     }
 
+    fn append_static(&mut self, h: CorsHeader, value: &'static str) {
+        self.res.adjoin_header(Header::new(h.as_str(), value));
+    }
+
     /// Found by comparing names, not by a hashed lookup (see `view`).
     fn vary(&self) -> impl Iterator<Item = &[u8]> {
         self.res.headers().iter().filter_map(|h| match h.value {

@@ -100,6 +100,11 @@ impl ResponseHeaders for Lines<'_> {
         self.lines.push(Line::Cors(header, value));
     }
 
+    fn append_static(&mut self, header: CorsHeader, value: &'static str) {
+        self.lines
+            .push(Line::Cors(header, value.as_bytes().to_vec()));
+    }
+
     fn vary(&self) -> impl Iterator<Item = &[u8]> {
         self.lines.iter().filter_map(|l| match l {
             Line::Vary(v) => Some(&v[..]),
