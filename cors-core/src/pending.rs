@@ -8,8 +8,10 @@ use crate::policy::Shortcut;
 use crate::{Action, CorsHeader, PolicyValue, RequestKind};
 use crate::{Policy, ResponseHeaders, Value, Vary};
 
-/// Echoed values kept inline; more (several echoed `Access-Control-Request-Headers`
-/// lines) spill into a `Vec`.
+/// Echoed values kept inline; more spill into a `Vec` (two allocations): only where a
+/// preflight's answer echoes several `Access-Control-Request-Headers` lines, or a method
+/// outside `STATIC_METHODS` beside the origin and the requested headers; browsers send
+/// neither.
 const INLINE: usize = 2;
 
 /// The methods an answer allowing any method names from static text
@@ -35,8 +37,9 @@ pub struct Pending<V> {
     action: Action,
     /// Bit `h as u8` set: header `h` has the policy's value.
     from_policy: u8,
-    /// Bit `h as u8` set: header `h` has echoed values (in `echoed`, then `spilled`);
-    /// never set with the same bit of `from_policy`.
+    /// Bit `h as u8` set: header `h` has echoed values (in `echoed`, then `spilled`) or,
+    /// for `Access-Control-Allow-Methods`, the static text `method` names; never set with
+    /// the same bit of `from_policy`.
     from_request: u8,
     /// Bit `h as u8` set: header `h` is removed first ([`Decision::clears`]).
     clears: u8,
@@ -49,8 +52,8 @@ pub struct Pending<V> {
     /// without a `memcpy` call.
     echoed: [Option<V>; INLINE],
     echoed_names: [CorsHeader; INLINE],
-    /// Echoed values past the inline ones (several echoed
-    /// `Access-Control-Request-Headers` lines): rare, so boxed to keep `Pending` small.
+    /// Echoed values past the inline ones (see `INLINE`): rare, so boxed to keep
+    /// `Pending` small.
     // One pointer instead of a `Vec`'s three words: the extra allocation is paid only in
     // the rare spill, the smaller size on every request.
     #[allow(clippy::box_collection)]
