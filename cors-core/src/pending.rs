@@ -601,6 +601,8 @@ impl<V> Pending<V> {
         }
     }
 
+    /// [`Pending::write_headers`] for a decision with a method from static text: out of
+    /// line, so that the common path's code stays as it was.
     #[inline(never)]
     fn write_lines_with_static_method<H: ResponseHeaders<Value = V>>(&mut self, out: &mut H) {
         self.write_lines::<H, true>(out);
@@ -664,8 +666,7 @@ impl<V> Pending<V> {
     }
 
     /// Appends the spilled values of `h` (the first ones left: they are in the
-    /// decision's order). Rare (several echoed `Access-Control-Request-Headers` lines),
-    /// so kept out of the loop above.
+    /// decision's order). Rare (see `INLINE`), so kept out of the loop above.
     #[cold]
     #[inline(never)]
     fn write_spilled<H: ResponseHeaders<Value = V>>(&mut self, h: CorsHeader, out: &mut H) {
