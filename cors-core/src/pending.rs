@@ -10,16 +10,12 @@ use crate::{Policy, ResponseHeaders, Value, Vary};
 
 /// Echoed values kept inline; more spill into a `Vec` (two allocations): only where a
 /// preflight's answer echoes several `Access-Control-Request-Headers` lines, or a method
-/// outside `STATIC_METHODS` beside the origin and the requested headers; browsers send
-/// neither.
+/// without a method bit beside the origin and the requested headers; browsers send
+/// neither. (A method with a bit, `GET` … `OPTIONS`, is named from static text,
+/// [`ResponseHeaders::append_static`], so that a browser's preflight to a policy
+/// allowing anything keeps two echoed values: its origin and its one
+/// `Access-Control-Request-Headers` line.)
 const INLINE: usize = 2;
-
-/// The methods an answer allowing any method names from static text
-/// ([`ResponseHeaders::append_static`]) instead of keeping the request's own value: the
-/// seven of `Policy`'s method bits, as browsers send them. A browser's preflight to such a
-/// policy then keeps two echoed values at most (its origin and its one
-/// `Access-Control-Request-Headers` line), which fit inline.
-const STATIC_METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
 
 /// A decision detached from its request, ready to be written onto a response with
 /// [`Pending::write_to`]: what every adapter keeps between the request and the response.
@@ -44,8 +40,9 @@ pub struct Pending<V> {
     /// Bit `h as u8` set: header `h` is removed first ([`Decision::clears`]).
     clears: u8,
     vary: Vary,
-    /// `Access-Control-Allow-Methods` (its bit set in `from_request`, with no echoed
-    /// value) is `STATIC_METHODS[method - 1]`; 0: it is not.
+    /// The method bit (`policy::method_bit`) of the method `Access-Control-Allow-Methods`
+    /// names from static text (its bit set in `from_request`, with no echoed value); 0:
+    /// none.
     method: u8,
     /// The first echoed values, with their header names in `echoed_names`: kept apart so
     /// that `Option<V>` uses `V`'s niche and the whole stays small enough to be moved
@@ -188,7 +185,6 @@ impl Recorded {
         let allowed = b.verdict.kind == kind
             && b.verdict.reason.is_none()
             && p.spilled.is_none()
-            && p.method == 0
             && p.from_request & !origin_bit == 0
             && b.inline == usize::from(p.from_request != 0);
         let sets_origin = (p.from_policy | p.from_request) & origin_bit != 0;
@@ -296,7 +292,7 @@ impl<'a, V, F: FnMut(Value<'a>) -> Option<V>> Outcome<'a> for Building<'a, V, F>
     #[inline]
     fn start(&mut self, kind: RequestKind, action: Action, vary: Vary) {
         let p = &mut self.pending;
-        if p.from_policy | p.from_request | p.method != 0 || p.spilled.is_some() {
+        if p.from_policy | p.from_request != 0 || p.spilled.is_some() {
             // Starting over (the origin check refusing after the CORS decision): nothing of
             // that decision is kept.
             *p = Pending::EMPTY;
@@ -335,11 +331,10 @@ impl<'a, V, F: FnMut(Value<'a>) -> Option<V>> Outcome<'a> for Building<'a, V, F>
         // A standard method the request names is written from static text: one echoed
         // value fewer to keep.
         if let Value::RequestMethod(m) = value
-            && let Some(at) = STATIC_METHODS.iter().position(|s| s.as_bytes() == m)
-            && let Ok(at) = u8::try_from(at + 1)
+            && let bit @ 1.. = crate::policy::method_bit(m)
         {
             self.pending.from_request |= 1 << CorsHeader::AllowMethods as u8;
-            self.pending.method = at;
+            self.pending.method = bit;
             return;
         }
         self.set(CorsHeader::AllowMethods, value);
@@ -632,7 +627,8 @@ impl<V> Pending<V> {
             }
             // From the request: a standard method from static text, or echoed values.
             if STATIC_METHOD && h == CorsHeader::AllowMethods {
-                if let Some(m) = STATIC_METHODS.get(usize::from(self.method).wrapping_sub(1)) {
+                let at = self.method.trailing_zeros() as usize;
+                if let Some(m) = crate::policy::BIT_METHODS.get(at) {
                     out.append_static(h, m);
                 }
                 continue;

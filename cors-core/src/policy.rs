@@ -955,10 +955,14 @@ impl Policy {
     }
 }
 
+/// The methods of [`method_bit`]'s bits: bit `i` is `BIT_METHODS[i]`.
+pub(crate) const BIT_METHODS: [&str; 7] =
+    ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+
 /// A bit for each of the seven methods policies list most, byte for byte (`fetch()`
 /// upper-cases six of them; `PATCH` is sent as written), 0 for any other: matched by
 /// length and bytes, without a call to compare memory.
-fn method_bit(m: &[u8]) -> u8 {
+pub(crate) fn method_bit(m: &[u8]) -> u8 {
     match *m {
         [b'G', b'E', b'T'] => 1,
         [b'H', b'E', b'A', b'D'] => 1 << 1,
@@ -1365,6 +1369,14 @@ mod tests {
         repeated.push_origin(b"https://a.test");
         assert_eq!(kind(&exact, &repeated), None);
         assert_eq!(kind(&exact, &CorsRequest::new(b"GET")), None);
+    }
+
+    #[test]
+    fn each_method_bit_is_its_named_method() {
+        for (i, m) in BIT_METHODS.iter().enumerate() {
+            assert_eq!(method_bit(m.as_bytes()), 1 << i, "{m}");
+            assert_eq!(method_bit(m.to_lowercase().as_bytes()), 0, "{m}");
+        }
     }
 
     #[test]
