@@ -419,16 +419,22 @@ impl PolicyConfig {
 /// Reads a policy file and picks its format from the extension (`.json`, `.yaml`/`.yml`,
 /// anything else TOML).
 pub(crate) fn read_file(path: &Path) -> Result<(String, Format), PolicyError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        PolicyError::new(vec![Problem::new(
-            Key::Document,
-            None,
-            ProblemKind::Unreadable {
-                error: e.kind(),
-                message: e.to_string(),
-            },
-        )])
-        .in_file(path)
+    let bytes = std::fs::read(path).map_err(|e| unreadable(path, &e))?;
+    file_text(path, bytes)
+}
+
+/// The text of a policy file read as `bytes`, and its format from the extension
+/// ([`read_file`] without the read): one [`ProblemKind::Unreadable`] problem (kind
+/// `InvalidData`, as `read_to_string` reports it) when the bytes are not UTF-8.
+pub(crate) fn file_text(path: &Path, bytes: Vec<u8>) -> Result<(String, Format), PolicyError> {
+    let text = String::from_utf8(bytes).map_err(|_| {
+        unreadable(
+            path,
+            &std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            ),
+        )
     })?;
     let ext = path
         .extension()
@@ -440,6 +446,19 @@ pub(crate) fn read_file(path: &Path) -> Result<(String, Format), PolicyError> {
         _ => Format::Toml,
     };
     Ok((text, format))
+}
+
+/// The one problem of a policy file that cannot be read.
+fn unreadable(path: &Path, e: &std::io::Error) -> PolicyError {
+    PolicyError::new(vec![Problem::new(
+        Key::Document,
+        None,
+        ProblemKind::Unreadable {
+            error: e.kind(),
+            message: e.to_string(),
+        },
+    )])
+    .in_file(path)
 }
 
 /// Parses `text` as `format` into a document, or the syntax problem with its position.

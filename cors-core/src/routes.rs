@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value as Json};
 
-use crate::config::{parse_document, read_file};
+use crate::config::{file_text, parse_document, read_file};
 use crate::error::{Format, Key, PolicyError, Problem, ProblemKind, Scope};
 use crate::path::{PathPattern, RouteIndex};
 use crate::{Policy, PolicyConfig};
@@ -119,7 +119,36 @@ impl ServiceConfig {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, PolicyError> {
         let path = path.as_ref();
         let (text, format) = read_file(path)?;
-        parse_document(&text, format)
+        Self::from_file_text(path, &text, format)
+    }
+
+    /// [`ServiceConfig::from_file`] on the file's bytes, read already: for a caller that
+    /// keeps what it loaded (to tell whether the file changed since) and must load exactly
+    /// those bytes, not what the file holds a moment later. `path` chooses the format and
+    /// names the file in problems; it is not read.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// let c = cors_core::ServiceConfig::from_file_bytes(
+    ///     Path::new("cors.yaml"),
+    ///     b"allow_origins: [https://a.example]\n",
+    /// )?;
+    /// assert_eq!(c.default.allow_origins, ["https://a.example"]);
+    ///
+    /// let err = cors_core::ServiceConfig::from_file_bytes(Path::new("cors.toml"), b"\xff")
+    ///     .unwrap_err();
+    /// assert_eq!(err.file(), Some(Path::new("cors.toml")));
+    /// assert!(err.to_string().contains("not contain valid UTF-8"));
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    pub fn from_file_bytes(path: impl AsRef<Path>, bytes: &[u8]) -> Result<Self, PolicyError> {
+        let path = path.as_ref();
+        let (text, format) = file_text(path, bytes.to_vec())?;
+        Self::from_file_text(path, &text, format)
+    }
+
+    fn from_file_text(path: &Path, text: &str, format: Format) -> Result<Self, PolicyError> {
+        parse_document(text, format)
             .and_then(Self::from_value)
             .map_err(|e| e.in_file(path))
     }
@@ -573,7 +602,29 @@ impl PolicySet {
     /// over the default policy's keys ([`ServiceConfig::apply_env`]).
     pub fn from_file_and_env(path: impl AsRef<Path>) -> Result<Self, PolicyError> {
         let path = path.as_ref();
-        let mut config = ServiceConfig::from_file(path)?;
+        Self::with_env(path, ServiceConfig::from_file(path)?)
+    }
+
+    /// [`PolicySet::from_file_and_env`] on the file's bytes, read already
+    /// ([`ServiceConfig::from_file_bytes`]): what a reloader uses, so that the set it puts
+    /// in force is built from the very bytes it compares with the file's next content.
+    ///
+    /// ```
+    /// let bytes = br#"allow_origins = ["https://a.example"]"#;
+    /// let set = cors_core::PolicySet::from_file_bytes_and_env("cors.toml", bytes)?;
+    /// assert!(set.select("/").is_some());
+    /// # Ok::<(), cors_core::PolicyError>(())
+    /// ```
+    pub fn from_file_bytes_and_env(
+        path: impl AsRef<Path>,
+        bytes: &[u8],
+    ) -> Result<Self, PolicyError> {
+        let path = path.as_ref();
+        Self::with_env(path, ServiceConfig::from_file_bytes(path, bytes)?)
+    }
+
+    /// The `CORS_*` environment variables over `config`, then the set.
+    fn with_env(path: &Path, mut config: ServiceConfig) -> Result<Self, PolicyError> {
         config
             .apply_env(
                 std::env::vars_os()

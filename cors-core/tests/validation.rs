@@ -922,3 +922,67 @@ fn an_empty_unknown_key_is_named_visibly() {
     let keys: Vec<String> = err.problems().iter().map(|p| p.full_key()).collect();
     assert_eq!(keys, ["\"\"", "policies.p.\"\""], "{err}");
 }
+
+/// The bytes of a file, read already, load exactly as the file does: the same format by
+/// extension, the same byte order mark handling, the same problems naming the same file.
+#[test]
+fn file_bytes_load_as_the_file_does() {
+    use cors_core::{PolicySet, ServiceConfig};
+    let dir = TempDir::new("bytes");
+    let cases: [(&str, &[u8]); 7] = [
+        (
+            "p.yaml",
+            b"allow_origins: ['https://a.example']\nmax_age: 60\n",
+        ),
+        (
+            "p.JSON",
+            br#"{"allow_origins": ["https://a.example"], "max_age": 60}"#,
+        ),
+        (
+            "policy",
+            b"allow_origins = ['https://a.example']\nmax_age = 60\n",
+        ),
+        ("bom.toml", "\u{feff}allow_origins = ['*']\n".as_bytes()),
+        ("bad.toml", b"allow_origins = [\n  oops,\n]\n"),
+        ("keys.yml", b"allow_origin: []\n"),
+        (
+            "latin1.toml",
+            b"allow_origins = ['https://caf\xe9.example']\n",
+        ),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let from_file = ServiceConfig::from_file(&path);
+        let from_bytes = ServiceConfig::from_file_bytes(&path, bytes);
+        match (&from_file, &from_bytes) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}"),
+            (Err(a), Err(b)) => {
+                assert_eq!(a.to_string(), b.to_string(), "{name}");
+                assert_eq!(b.file(), Some(path.as_path()), "{name}");
+            }
+            _ => panic!("{name}: {from_file:?} against {from_bytes:?}"),
+        }
+        let configs = |set: PolicySet| {
+            set.policies()
+                .map(|(n, p)| (n.to_owned(), p.config().clone()))
+                .collect::<Vec<_>>()
+        };
+        let set = PolicySet::from_file_and_env(&path).map(configs);
+        let from_bytes = PolicySet::from_file_bytes_and_env(&path, bytes).map(configs);
+        assert_eq!(
+            set.as_ref().map_err(ToString::to_string),
+            from_bytes.as_ref().map_err(ToString::to_string),
+            "{name}"
+        );
+    }
+    // The bytes given are what is loaded, whatever the file holds now (or whether it
+    // exists at all).
+    let path = dir.0.join("gone.toml");
+    let set = PolicySet::from_file_bytes_and_env(&path, b"allow_origins = ['https://b.example']")
+        .unwrap();
+    assert_eq!(
+        set.default_policy().config().allow_origins,
+        ["https://b.example"]
+    );
+}

@@ -23,7 +23,7 @@
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
 
-use cors_core::{PolicyHandle, PolicySet, PolicySource};
+use cors_core::{PolicyHandle, PolicySource};
 use cors_examples::{actix_app, axum_app, metrics_app, rocket_app, warp_app, watch};
 
 const USAGE: &str = "usage: serve [--framework all|axum|actix|rocket|warp] [--policy FILE] \
@@ -120,9 +120,10 @@ fn main() -> ExitCode {
         eprintln!("CORS is off (--no-cors): the routes answer without CORS headers");
         None
     } else {
-        // Read before loading: `--watch` compares with these bytes.
-        loaded = std::fs::read(&args.policy).ok();
-        match PolicySet::from_file_and_env(&args.policy) {
+        // Loaded from the bytes read once: `--watch` compares with them.
+        let (bytes, set) = watch::load(args.policy.as_ref());
+        loaded = bytes;
+        match set {
             Ok(set) => {
                 for (name, p) in set.policies() {
                     if p.config().debug {
