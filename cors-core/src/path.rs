@@ -88,6 +88,16 @@ impl PathPattern {
         Ok(Seg::Literal(decoded.into_boxed_slice()))
     }
 
+    /// The literal segments the pattern starts with (none when it starts with `*`, `**`
+    /// or a glob): a pattern covers another ([`PathPattern::covers`]) only if its own
+    /// are the first of the other's.
+    pub(crate) fn literal_prefix(&self) -> impl Iterator<Item = &[u8]> {
+        self.segs.iter().map_while(|s| match s {
+            Seg::Literal(l) => Some(&**l),
+            _ => None,
+        })
+    }
+
     /// The literal first segment, if the pattern has one.
     fn first_literal(&self) -> Option<&[u8]> {
         match self.segs.first() {
@@ -113,8 +123,7 @@ impl PathPattern {
         // Match this pattern against the other's segments: a `**` of the other can only be
         // covered by a `**` here; a `*` or glob of the other only by a `*` here (or the
         // identical glob).
-        let others: Vec<&Seg> = other.segs.iter().collect();
-        wildcard(&self.segs, &others, |p, s| match (p, s) {
+        wildcard(&self.segs, &other.segs, |p, s| match (p, s) {
             (_, Seg::Any) => false,
             (Seg::One, _) => true,
             (Seg::Literal(a), Seg::Literal(b)) => a == b,
@@ -128,7 +137,7 @@ impl PathPattern {
 /// Matches `pattern` against `items`, `Seg::Any` standing for any run of items (none
 /// included) and `one` deciding each other segment; linear backtracking to the last `**`,
 /// as glob matchers do, so no pattern makes it exponential.
-fn wildcard<T: Copy>(pattern: &[Seg], items: &[T], one: impl Fn(&Seg, T) -> bool) -> bool {
+fn wildcard<T>(pattern: &[Seg], items: &[T], one: impl Fn(&Seg, &T) -> bool) -> bool {
     let (mut p, mut i) = (0, 0);
     let mut back: Option<(usize, usize)> = None;
     loop {
@@ -139,7 +148,7 @@ fn wildcard<T: Copy>(pattern: &[Seg], items: &[T], one: impl Fn(&Seg, T) -> bool
                 continue;
             }
             Some(seg) => {
-                if let Some(&item) = items.get(i)
+                if let Some(item) = items.get(i)
                     && one(seg, item)
                 {
                     p += 1;
@@ -392,12 +401,20 @@ impl RouteIndex {
         }
     }
 
-    /// The patterns of `route`.
+    /// The patterns of `route`: one run of the entries, which are added in route order.
     pub(crate) fn patterns(&self, route: usize) -> impl Iterator<Item = &PathPattern> {
+        let start = self.entries.partition_point(|e| e.route < route);
+        let end = self.entries.partition_point(|e| e.route <= route);
         self.entries
+            .get(start..end)
+            .unwrap_or_default()
             .iter()
-            .filter(move |e| e.route == route)
             .map(|e| &e.pattern)
+    }
+
+    /// Every route's patterns, with the route, in file order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (usize, &PathPattern)> {
+        self.entries.iter().map(|e| (e.route, &e.pattern))
     }
 }
 
