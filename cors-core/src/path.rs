@@ -88,14 +88,22 @@ impl PathPattern {
         Ok(Seg::Literal(decoded.into_boxed_slice()))
     }
 
-    /// The literal segments the pattern starts with (none when it starts with `*`, `**`
-    /// or a glob): a pattern covers another ([`PathPattern::covers`]) only if its own
-    /// are the first of the other's.
-    pub(crate) fn literal_prefix(&self) -> impl Iterator<Item = &[u8]> {
-        self.segs.iter().map_while(|s| match s {
-            Seg::Literal(l) => Some(&**l),
-            _ => None,
-        })
+    /// The literal segments the pattern starts with and those it ends with (the same
+    /// ones twice when all are literal; none for a pattern starting and ending with `*`,
+    /// `**` or a glob). A pattern covers another ([`PathPattern::covers`]) only if its
+    /// first are the first of the other's and its last the last of the other's: its
+    /// literal segments at either end meet the other's at that end.
+    pub(crate) fn literal_ends(&self) -> (Vec<&[u8]>, Vec<&[u8]>) {
+        fn literal(s: &Seg) -> Option<&[u8]> {
+            match s {
+                Seg::Literal(l) => Some(l),
+                _ => None,
+            }
+        }
+        let prefix: Vec<&[u8]> = self.segs.iter().map_while(literal).collect();
+        let mut suffix: Vec<&[u8]> = self.segs.iter().rev().map_while(literal).collect();
+        suffix.reverse();
+        (prefix, suffix)
     }
 
     /// The literal first segment, if the pattern has one.

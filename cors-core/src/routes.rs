@@ -765,12 +765,19 @@ impl PolicySet {
             }
         }
         // A pattern covers another only if its literal first segments are the other's
-        // first ones (`PathPattern::literal_prefix`): with the routes indexed by those, a
-        // route is compared only with the earlier routes that may cover its first
-        // pattern, where comparing every pair took 27 s for 3 000 routes under `/api`.
-        let mut by_prefix: HashMap<Vec<&[u8]>, Vec<usize>> = HashMap::new();
+        // first ones and its literal last segments the other's last ones
+        // (`PathPattern::literal_ends`). With the routes indexed by those, a route is
+        // compared only with the earlier routes that may cover its first pattern, where
+        // comparing every pair took 27 s for 3 000 routes under `/api`.
+        type Ends<'p> = Vec<&'p [u8]>;
+        let mut by_ends: HashMap<Ends<'_>, HashMap<Ends<'_>, Vec<usize>>> = HashMap::new();
         for (route, p) in self.index.entries() {
-            let routes = by_prefix.entry(p.literal_prefix().collect()).or_default();
+            let (prefix, suffix) = p.literal_ends();
+            let routes = by_ends
+                .entry(prefix)
+                .or_default()
+                .entry(suffix)
+                .or_default();
             if routes.last() != Some(&route) {
                 routes.push(route);
             }
@@ -779,9 +786,13 @@ impl PolicySet {
             let Some(first) = self.index.patterns(later).next() else {
                 continue;
             };
-            let prefix: Vec<&[u8]> = first.literal_prefix().collect();
+            let (prefix, suffix) = first.literal_ends();
             let mut may_cover: Vec<usize> = (0..=prefix.len())
-                .filter_map(|n| by_prefix.get(prefix.get(..n)?))
+                .filter_map(|n| by_ends.get(prefix.get(..n)?))
+                .flat_map(|by_suffix| {
+                    (0..=suffix.len())
+                        .filter_map(|n| by_suffix.get(suffix.get(suffix.len() - n..)?))
+                })
                 .flat_map(|routes| routes.iter().copied().take_while(|&r| r < later))
                 .collect();
             may_cover.sort_unstable();
