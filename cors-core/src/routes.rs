@@ -930,7 +930,7 @@ mod tests {
     }
 
     /// Which route shadows which, comparing every pair of routes (what `find_warnings`
-    /// did before it indexed the routes by their patterns' literal first segments).
+    /// did before it indexed the routes by their patterns' literal first and last segments).
     fn shadowed_by_every_pair(set: &PolicySet) -> Vec<(usize, usize)> {
         (0..set.targets.len())
             .filter_map(|later| {

@@ -7,7 +7,7 @@
 //! changed, it is validated and handed over.
 //!
 //! ```no_run
-//! use cors_core::{PolicyHandle, PolicySet};
+//! use cors_core::PolicyHandle;
 //!
 //! let (loaded, set) = cors_examples::watch::load("policy.toml".as_ref());
 //! let handle = PolicyHandle::new(set?);
