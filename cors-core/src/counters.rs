@@ -66,7 +66,11 @@ impl Counters {
                     Label::from_static_parts("reason", reason),
                 ];
                 labels.extend(extra.iter().map(|(n, v)| Label::new(n.clone(), v.clone())));
-                keys.push(Key::from_parts(REQUESTS, labels));
+                // Retained (labels shared behind one reference count): recorders call
+                // `Key::to_retained` on every registration, which copies a key built
+                // from owned strings (the caller's labels) and is a reference count for
+                // a retained one.
+                keys.push(Key::from_parts(REQUESTS, labels).to_retained());
             }
         }
         Self {

@@ -289,3 +289,67 @@ fn no_allocation_to_decide_a_browsers_preflight_to_a_policy_that_allows_anything
         assert_eq!(allocations_during(run), 0, "{method}");
     }
 }
+
+/// A recorder that does on every registration what real ones do
+/// (`metrics-exporter-prometheus` and `metrics-util`'s registry call `Key::to_retained`)
+/// and hands out one shared counter: what is left of counting is ours.
+struct Retaining(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl metrics::Recorder for Retaining {
+    fn describe_counter(
+        &self,
+        _: metrics::KeyName,
+        _: Option<metrics::Unit>,
+        _: metrics::SharedString,
+    ) {
+    }
+    fn describe_gauge(
+        &self,
+        _: metrics::KeyName,
+        _: Option<metrics::Unit>,
+        _: metrics::SharedString,
+    ) {
+    }
+    fn describe_histogram(
+        &self,
+        _: metrics::KeyName,
+        _: Option<metrics::Unit>,
+        _: metrics::SharedString,
+    ) {
+    }
+    fn register_counter(&self, key: &metrics::Key, _: &metrics::Metadata<'_>) -> metrics::Counter {
+        drop(std::hint::black_box(key.to_retained()));
+        metrics::Counter::from_arc(self.0.clone())
+    }
+    fn register_gauge(&self, _: &metrics::Key, _: &metrics::Metadata<'_>) -> metrics::Gauge {
+        metrics::Gauge::noop()
+    }
+    fn register_histogram(
+        &self,
+        _: &metrics::Key,
+        _: &metrics::Metadata<'_>,
+    ) -> metrics::Histogram {
+        metrics::Histogram::noop()
+    }
+}
+
+#[test]
+fn no_allocation_to_count_with_a_recorder_that_retains_keys() {
+    // The caller's labels are owned strings: a key built from them is copied by every
+    // `to_retained`, unless the policy keeps its keys retained already.
+    let labelled = policy(BASIC)
+        .with_metrics_label("framework", "test")
+        .with_metrics_label("policy", "api");
+    let recorder = Retaining(Default::default());
+    metrics::with_local_recorder(&recorder, || {
+        let run = || {
+            let mut req = CorsRequest::new(b"GET");
+            req.push_origin(b"https://app.example.com");
+            let pending = labelled.decide(&req, |v| Some(v.as_bytes().len()));
+            std::hint::black_box(pending.len());
+        };
+        assert_eq!(allocations_during(run), 0);
+    });
+    // Counted: the warm-up run and ten more.
+    assert_eq!(recorder.0.load(std::sync::atomic::Ordering::Relaxed), 11);
+}

@@ -5,6 +5,8 @@
 //! the benchmarks' own, run by [`cors_benches::measure`] (the loop is `measured`, which
 //! callgrind can collect in alone); `core CASE [N]` evaluates a core case
 //! (`Policy::evaluate`), `decide CASE [N]` decides it as adapters do (`Policy::decide`);
+//! `decide CASE N prometheus` does so with `metrics-exporter-prometheus` installed as the
+//! process's recorder (what counting costs with a real recorder: README, Metrics);
 //! `axum-router-layer KIND VARIANT [N]` runs axum with `Router::layer` (the README's usage)
 //! instead of the layer around the whole `Router` (variants `bare`, `ours`, `native`).
 #![forbid(unsafe_code)]
@@ -27,6 +29,12 @@ fn main() -> ExitCode {
             eprintln!("no core case {:?}", arg(1));
             return ExitCode::FAILURE;
         };
+        if arg(3) == "prometheus"
+            && let Err(e) = cors_examples::metrics_app::install()
+        {
+            eprintln!("cannot install the Prometheus recorder: {e}");
+            return ExitCode::FAILURE;
+        }
         for _ in 0..n {
             black_box(if decide { case.decide() } else { case.run() });
         }
