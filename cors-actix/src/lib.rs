@@ -282,7 +282,7 @@ impl ResponseHeaders for Headers<'_> {
 
     fn append_static(&mut self, h: CorsHeader, value: &'static str) {
         if let Some(value) = new_value(value) {
-            self.map.append(header_name(h), value);
+            self.append(h, value);
         }
     }
 

@@ -171,8 +171,7 @@ impl ResponseHeaders for Map<'_> {
 
     fn append_static(&mut self, header: CorsHeader, value: &'static str) {
         // A method name from the core's table: visible ASCII, so `from_static` accepts it.
-        self.map
-            .append(header.http_name(), HeaderValue::from_static(value));
+        self.append(header, HeaderValue::from_static(value));
     }
 
     fn vary(&self) -> impl Iterator<Item = &[u8]> {

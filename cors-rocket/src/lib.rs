@@ -236,7 +236,7 @@ impl<'r> ResponseHeaders for Headers<'_, 'r> {
     }
 
     fn append_static(&mut self, h: CorsHeader, value: &'static str) {
-        self.res.adjoin_header(Header::new(h.as_str(), value));
+        self.append(h, value);
     }
 
     /// Found by comparing names, not by a hashed lookup (see `view`).

@@ -29,7 +29,7 @@ impl ResponseHeaders for Lines<'_> {
         self.lines.push((Some(header), value));
     }
     fn append_static(&mut self, header: CorsHeader, value: &'static str) {
-        self.lines.push((Some(header), value.into()));
+        self.append(header, value.into());
     }
     fn vary(&self) -> impl Iterator<Item = &[u8]> {
         self.lines.iter().filter(|(n, _)| n.is_none()).map(|(_, v)| &v[..])

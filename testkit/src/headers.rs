@@ -101,8 +101,7 @@ impl ResponseHeaders for Lines<'_> {
     }
 
     fn append_static(&mut self, header: CorsHeader, value: &'static str) {
-        self.lines
-            .push(Line::Cors(header, value.as_bytes().to_vec()));
+        self.append(header, value.as_bytes().to_vec());
     }
 
     fn vary(&self) -> impl Iterator<Item = &[u8]> {
